@@ -325,10 +325,13 @@ static size_t count_named(const xml_node *parent, const xml_node *like)
 static bool match_child_counts(matcher *m, const xml_node *e,
 		const xml_node *r, unsigned depth)
 {
-	for (const xml_node *ec = xml_first(e); ec; ec = xml_next(ec))
-		if (count_named(e, ec) > count_named(r, ec))
-			return fail(m, (failure){.kind = FAIL_CHILD_COUNT, .at = ec,
-				.other = r, .depth = depth + 1});
+	for (const xml_node *ec = xml_first(e); ec; ec = xml_next(ec)) {
+		size_t got = count_named(r, ec);
+		if (count_named(e, ec) > got)
+			return fail(m, (failure){.at = ec, .other = r,
+				.kind = got ? FAIL_CHILD_COUNT : FAIL_CHILD_MISSING,
+				.depth = depth + 1});
+	}
 	return true;
 }
 

@@ -347,6 +347,27 @@ static void broadcast_presence(server *s, size_t idx, xml_node *stanza)
 	}
 }
 
+/* mod_presence handle_outbound_presence_subscriptions_and_probes, for
+ * accounts with empty rosters: probes go out as they are, (un)subscribe
+ * requests go out between bare JIDs, (un)subscribed answers change
+ * nothing, and any other type is refused. */
+static void subscription_from_client(server *s, size_t idx, xml_node *stanza)
+{
+	const char *type = stanza_type(stanza);
+	const char *from_bare = client_bare_jid(client_at(s->w, idx));
+	const char *to_bare = jid_bare_of(A(s), xml_attr(stanza, "to"));
+	if (is(type, "probe") || is(to_bare, from_bare)) {
+		server_route(s, stanza);
+	} else if (is(type, "subscribe") || is(type, "unsubscribe")) {
+		xml_set_attr(A(s), stanza, "from", from_bare);
+		xml_set_attr(A(s), stanza, "to", to_bare);
+		server_route(s, stanza);
+	} else if (!is(type, "subscribed") && !is(type, "unsubscribed")) {
+		send_to_session(s, idx, world_error(s->w, stanza, "modify", "bad-request",
+				"Invalid presence type", NULL));
+	}
+}
+
 static void presence_from_client(server *s, size_t idx, xml_node *stanza)
 {
 	const char *type = stanza_type(stanza);
@@ -357,8 +378,10 @@ static void presence_from_client(server *s, size_t idx, xml_node *stanza)
 		broadcast_presence(s, idx, stanza);
 		return;
 	}
-	if (*type && !is(type, "unavailable") && !is(type, "error"))
-		return;  /* subscriptions and probes need a roster; none exists */
+	if (*type && !is(type, "unavailable") && !is(type, "error")) {
+		subscription_from_client(s, idx, stanza);
+		return;
+	}
 	track_directed(session_of(s, idx), A(s), to, type);
 	server_route(s, stanza);
 }

@@ -799,12 +799,32 @@ static size_t prefix_number(const xml_node *e, size_t i)
 	return k;
 }
 
+/* An element in the XML namespace takes the predeclared xml: prefix, as
+ * no default namespace declaration may name it. */
+static bool in_xml_ns(const xml_node *e)
+{
+	return !strcmp(e->ns, XML_NS_XML);
+}
+
+/* The default namespace in scope for e's children. */
+static const char *inner_ns(const xml_node *e, const char *parent_ns)
+{
+	return in_xml_ns(e) ? parent_ns : e->ns;
+}
+
+static void put_name(buf *out, const xml_node *e)
+{
+	if (in_xml_ns(e))
+		buf_puts(out, "xml:");
+	buf_puts(out, e->name);
+}
+
 static void put_start_tag(buf *out, const xml_node *e, const char *parent_ns,
 		char quote)
 {
 	buf_putc(out, '<');
-	buf_puts(out, e->name);
-	if (!parent_ns || strcmp(e->ns, parent_ns) != 0) {
+	put_name(out, e);
+	if (!in_xml_ns(e) && (!parent_ns || strcmp(e->ns, parent_ns) != 0)) {
 		buf_puts(out, " xmlns=");
 		put_quoted(out, e->ns, quote);
 	}
@@ -830,7 +850,7 @@ static void put_start_tag(buf *out, const xml_node *e, const char *parent_ns,
 static void put_end_tag(buf *out, const xml_node *e)
 {
 	buf_puts(out, "</");
-	buf_puts(out, e->name);
+	put_name(out, e);
 	buf_putc(out, '>');
 }
 
@@ -846,7 +866,7 @@ void xml_write(buf *out, const xml_node *e, const char *parent_ns)
 		if (is_text(n))
 			put_escaped(out, n->text, n->text_len, 0);
 		else
-			xml_write(out, n, e->ns);
+			xml_write(out, n, inner_ns(e, parent_ns));
 	}
 	put_end_tag(out, e);
 }
@@ -903,7 +923,7 @@ void xml_write_pretty(buf *out, const xml_node *e, const char *parent_ns,
 		if (is_text(n))
 			put_text_line(out, n, indent + 1);
 		else
-			xml_write_pretty(out, n, e->ns, indent + 1);
+			xml_write_pretty(out, n, inner_ns(e, parent_ns), indent + 1);
 	}
 	put_tabs(out, indent);
 	put_end_tag(out, e);

@@ -34,7 +34,7 @@ typedef struct fixture {
 static int setup(void **state)
 {
 	static const char *const admins[] = {"admin@localhost", NULL};
-	world_config cfg = {1, admins};
+	world_config cfg = {.seed = 1, .admins = admins};
 	fixture *f = test_calloc(1, sizeof *f);
 	f->w = world_new(&cfg);
 	world_add_component(f->w, "comp.localhost", record_component, &f->comp);

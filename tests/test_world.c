@@ -21,7 +21,7 @@ static xml_node *parse(world *w, const char *text)
 
 static void test_prng_is_seeded(void **state)
 {
-	world_config c1 = {1, NULL}, c2 = {2, NULL};
+	world_config c1 = {.seed = 1}, c2 = {.seed = 2};
 	world *a = world_new(&c1), *b = world_new(&c1), *c = world_new(&c2);
 	int differ = 0;
 	for (int i = 0; i < 100; i++) {
@@ -93,7 +93,7 @@ static void echo_component(world *w, void *ctx, xml_node *stanza)
 
 static uint64_t scripted_run(uint64_t seed, int *handled)
 {
-	world_config cfg = {seed, NULL};
+	world_config cfg = {.seed = seed};
 	world *w = world_new(&cfg);
 	world_add_component(w, "echo.localhost", echo_component, handled);
 	client *a = client_connect(w, "a@localhost", NULL, NULL);

@@ -266,6 +266,8 @@ static const struct write_case {
 	{"<body>  spaced  </body>", NS_CLIENT, "<body>  spaced  </body>"},
 	{"<a>\n\t<b/>\n</a>", NS_CLIENT, "<a>\n\t<b/>\n</a>"},
 	{"<a></a>", NS_CLIENT, "<a/>"},
+	{"<xml:a><b/></xml:a>", NS_CLIENT, "<xml:a><b/></xml:a>"},
+	{"<xml:a><b/></xml:a>", NULL, "<xml:a><b xmlns='jabber:client'/></xml:a>"},
 };
 
 static void test_write(void **state)
@@ -316,6 +318,7 @@ static const char *const round_trips[] = {
 	"<a>mixed <b>bold</b> and <i>italic</i>.</a>",
 	"<a><![CDATA[]]></a>",
 	"<r><r/></r>",
+	"<a xmlns='urn:a'><xml:b><c/><xml:d xmlns='urn:d'><e/></xml:d></xml:b></a>",
 	"<a>&#xE000;&#xFFFD;&#x10FFFF;</a>",
 };
 

@@ -49,7 +49,7 @@ static long long history_length(muc_room *r)
 	return H(r)->length_set ? H(r)->length : DEFAULT_HISTORY;
 }
 
-static bool archiving(muc_room *r)
+bool room_archiving(muc_room *r)
 {
 	return H(r)->archiving != ARCHIVING_OFF;  /* muc_log_by_default */
 }
@@ -111,7 +111,7 @@ static void archive_message(muc_room *r, xml_node *m)
 			xml_set_attr(A(r), item, "role", muc_role_name(room_default_role(r, aff)));
 		}
 	}
-	if (!archiving(r) || h->archive.len >= ARCHIVE_LIMIT)
+	if (!room_archiving(r) || h->archive.len >= ARCHIVE_LIMIT)
 		return;
 	entry *e = arena_alloc(A(r), sizeof *e);
 	e->stanza = stored;
@@ -229,7 +229,7 @@ static size_t serialized_length(muc_room *r, const xml_node *e)
 static bool send_from_archive(muc_room *r, request *q)
 {
 	history *h = H(r);
-	if (!archiving(r))
+	if (!room_archiving(r))
 		return false;
 	if ((q->has_maxstanzas && q->maxstanzas == 0) || (q->has_maxchars && q->maxchars == 0))
 		return false;
@@ -355,7 +355,7 @@ static bool default_submit(muc_room *r, const muc_value *v, bool *codes)
 
 static void archiving_current(muc_room *r, xml_node *f)
 {
-	xml_add_elem(A(r), f, NULL, "value", archiving(r) ? "1" : "0");
+	xml_add_elem(A(r), f, NULL, "value", room_archiving(r) ? "1" : "0");
 }
 
 /* mod_muc_mam: stores the submitted value (nil when unreadable) and always

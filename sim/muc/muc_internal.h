@@ -241,6 +241,8 @@ xml_node *presence_filtered(arena *a, const xml_node *presence);
 void room_route_to_occupant(muc_room *r, const muc_occupant *o, xml_node *stanza);
 void room_broadcast(muc_room *r, xml_node *stanza, muc_role min_role);
 void room_broadcast_message(muc_room *r, xml_node *stanza);
+/* Whether mod_muc_mam archives this room's messages (on by default). */
+bool room_archiving(muc_room *r);
 /* Whether presence of occupants with this role is shown to others. */
 bool room_broadcasts(const muc_room *r, muc_role role);
 

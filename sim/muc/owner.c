@@ -303,17 +303,22 @@ static void add_info_field(muc_room *r, xml_node *form, const char *var,
 		xml_add_elem(A(r), f, NULL, "value", value);
 }
 
-/* get_disco_info and the muc-disco#info hooks of each lib. */
+/* get_disco_info and the muc-disco#info hooks of each lib.  Prosody
+ * emits features and form fields in Lua hash order, which varies between
+ * server runs; this is one order a real 0.12.3 produced
+ * (tools/reference/disco-info-0.12.3.scs). */
 void room_handle_disco_info(muc_room *r, xml_node *stanza)
 {
 	const char *node = xml_attr(xml_first(stanza), "node");
 	xml_node *q = xml_new(A(r), NS_DISCO_INFO, "query");
 	xml_set_attr(A(r), q, "node", node);
 	if (node && *node) {
-		/* No lib answers a node: an empty result. */
-		room_reply(r, stanza, q);
+		room_reply(r, stanza, q);  /* no lib answers a node */
 		return;
 	}
+	bool members_only = room_flag_get(r, FLAG_MEMBERS_ONLY);
+	bool member_invites = room_flag_get(r, FLAG_ALLOW_MEMBER_INVITES);
+	add_feature(r, q, room_flag_get(r, FLAG_HIDDEN) ? "muc_hidden" : "muc_public");
 	xml_node *id = xml_add_elem(A(r), q, NULL, "identity", NULL);
 	xml_set_attr(A(r), id, "category", "conference");
 	xml_set_attr(A(r), id, "name", room_get(r, OPT_NAME));
@@ -321,28 +326,36 @@ void room_handle_disco_info(muc_room *r, xml_node *stanza)
 	add_feature(r, q, NS_MUC);
 	add_feature(r, q, "http://jabber.org/protocol/muc#stable_id");
 	add_feature(r, q, "http://jabber.org/protocol/muc#self-ping-optimization");
-	add_feature(r, q, room_get(r, OPT_PASSWORD) ? "muc_passwordprotected" : "muc_unsecured");
-	add_feature(r, q, room_flag_get(r, FLAG_MEMBERS_ONLY) ? "muc_membersonly" : "muc_open");
-	add_feature(r, q, room_flag_get(r, FLAG_MODERATED) ? "muc_moderated" : "muc_unmoderated");
 	add_feature(r, q, room_flag_get(r, FLAG_PERSISTENT) ? "muc_persistent" : "muc_temporary");
-	add_feature(r, q, room_flag_get(r, FLAG_HIDDEN) ? "muc_hidden" : "muc_public");
-	add_feature(r, q, strcmp(room_whois(r), "anyone") ? "muc_semianonymous" : "muc_nonanonymous");
-	add_feature(r, q, NS_OCCUPANT_ID);
-	add_feature(r, q, "urn:xmpp:mam:2");
+	if (room_archiving(r)) {
+		add_feature(r, q, "urn:xmpp:mam:2");
+		add_feature(r, q, "urn:xmpp:mam:2#extended");
+	}
 	add_feature(r, q, NS_SID);
+	add_feature(r, q, room_get(r, OPT_PASSWORD) ? "muc_passwordprotected" : "muc_unsecured");
+	add_feature(r, q, room_flag_get(r, FLAG_MODERATED) ? "muc_moderated" : "muc_unmoderated");
+	add_feature(r, q, "jabber:iq:register");
+	add_feature(r, q, strcmp(room_whois(r), "anyone") ? "muc_semianonymous" : "muc_nonanonymous");
+	add_feature(r, q, "http://jabber.org/protocol/muc#request");
+	add_feature(r, q, NS_OCCUPANT_ID);
+	add_feature(r, q, members_only ? "muc_membersonly" : "muc_open");
 	xml_node *form = xml_add_elem(A(r), q, NS_DATA, "x", NULL);
 	xml_set_attr(A(r), form, "type", "result");
 	add_info_field(r, form, "FORM_TYPE", NULL, "hidden",
 			"http://jabber.org/protocol/muc#roominfo");
-	add_info_field(r, form, "muc#roominfo_occupants", "Number of occupants", NULL,
-			arena_printf(A(r), "%zu", room_occupant_count(r)));
 	add_info_field(r, form, "muc#roomconfig_roomname", "Title", "text-single",
 			room_get(r, OPT_NAME));
-	add_info_field(r, form, "muc#roominfo_description", "Description", NULL,
-			room_get(r, OPT_DESCRIPTION) ? room_get(r, OPT_DESCRIPTION) : "");
-	add_info_field(r, form, "muc#roominfo_lang", NULL, NULL,
-			room_get(r, OPT_LANGUAGE) ? room_get(r, OPT_LANGUAGE) : "");
 	add_info_field(r, form, "muc#roomconfig_changesubject", NULL, "boolean",
 			room_flag_get(r, FLAG_CHANGESUBJECT) ? "1" : NULL);
+	add_info_field(r, form, "muc#roominfo_occupants", "Number of occupants", "text-single",
+			arena_printf(A(r), "%zu", room_occupant_count(r)));
+	const char *desc = room_get(r, OPT_DESCRIPTION), *lang = room_get(r, OPT_LANGUAGE);
+	add_info_field(r, form, "muc#roominfo_description", "Description", "text-single",
+			desc ? desc : "");
+	add_info_field(r, form, "muc#roominfo_lang", NULL, "text-single", lang ? lang : "");
+	add_info_field(r, form, "{http://prosody.im/protocol/muc}roomconfig_allowmemberinvites",
+			"Allow members to invite new members", "boolean", member_invites ? "1" : "0");
+	add_info_field(r, form, "muc#roomconfig_allowinvites", "Allow users to invite other users",
+			"boolean", !members_only || member_invites ? "1" : "0");
 	room_reply(r, stanza, q);
 }

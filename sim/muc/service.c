@@ -87,6 +87,15 @@ static bool forget_destroyed(muc_event *ev)
 	return false;
 }
 
+/* set_room_defaults (muc-room-pre-create at 1): rooms start hidden, and
+ * in the creator's language. */
+static bool room_defaults(muc_event *ev)
+{
+	room_flag_set(ev->room, FLAG_HIDDEN, true);
+	room_set(ev->room, OPT_LANGUAGE, xml_attr_ns(ev->stanza, XML_NS_XML, "lang"));
+	return false;
+}
+
 /* The creator of a room becomes its owner (muc-room-pre-create at -1). */
 static bool creator_is_owner(muc_event *ev)
 {
@@ -103,6 +112,7 @@ static bool track_room(muc_event *ev)
 }
 
 const muc_hook muc_service_hooks[] = {
+	{EV_ROOM_PRE_CREATE, 1, room_defaults},
 	{EV_ROOM_PRE_CREATE, -1, creator_is_owner},
 	{EV_ROOM_PRE_CREATE, -1000, track_room},
 	{EV_OCCUPANT_LEFT, -1, destroy_if_empty},
