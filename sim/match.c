@@ -128,7 +128,6 @@ typedef enum failure_kind {
 	FAIL_CHILD_MISSING,  /* at is the expected child */
 	FAIL_CHILD_COUNT,    /* at is the expected child, other the received parent */
 	FAIL_CHILD_EXTRA,    /* other is the received child */
-	FAIL_PAIRING,        /* no one-to-one pairing of unordered children */
 } failure_kind;
 
 typedef struct failure {
@@ -142,7 +141,6 @@ typedef struct failure {
 } failure;
 
 typedef struct matcher {
-	const xml_node *root;      /* expected stanza: paths start here */
 	match_captures *caps;
 	unsigned long steps;       /* element comparisons so far */
 	unsigned long conflicts;   /* captures found holding another value */
@@ -356,9 +354,10 @@ typedef enum pairing {
 	PAIR_NONE,    /* not whatever the earlier siblings take */
 } pairing;
 
-/* ec found no free partner.  If one of the taken children would do, or a
+/* ec matched no free child.  If one of the taken children would do, or a
  * capture bound elsewhere got in the way, earlier siblings should try
- * other partners; otherwise the pairing is impossible. */
+ * other partners; otherwise the pairing is impossible, and ec's failed
+ * attempts, recorded on the way, say why. */
 static pairing pair_failed(matcher *m, const xml_node *ec, const taken *used,
 		unsigned long conflicts, unsigned depth)
 {
@@ -373,12 +372,7 @@ static pairing pair_failed(matcher *m, const xml_node *ec, const taken *used,
 		if (ok)
 			return PAIR_RETRY;
 	}
-	if (m->conflicts != conflicts)
-		return PAIR_RETRY;
-	if (!m->worst.set)
-		fail(m, (failure){.kind = FAIL_CHILD_MISSING, .at = ec,
-			.depth = depth});
-	return PAIR_NONE;
+	return m->conflicts != conflicts ? PAIR_RETRY : PAIR_NONE;
 }
 
 /* An earlier failure wins over a later one of the same depth: it is the
@@ -429,15 +423,14 @@ static pairing pair_children(matcher *m, const xml_node *ec,
 	return result;
 }
 
+/* Once the counts fit, every expected child has a free candidate of its
+ * name at its turn, so a failed pairing always has a failed attempt to
+ * explain it. */
 static bool match_children_loose(matcher *m, const xml_node *e,
 		const xml_node *r, unsigned depth)
 {
-	if (!match_child_counts(m, e, r, depth))
-		return false;
-	if (pair_children(m, xml_first(e), r, NULL, depth + 1) == PAIR_FOUND)
-		return true;
-	/* Only recorded if no attempt explains more. */
-	return fail(m, (failure){.kind = FAIL_PAIRING, .at = e, .depth = depth});
+	return match_child_counts(m, e, r, depth) &&
+	       pair_children(m, xml_first(e), r, NULL, depth + 1) == PAIR_FOUND;
 }
 
 /* Rules 1–7 for one element and, recursively, its children.  A match
@@ -590,9 +583,6 @@ static void put_failure(buf *out, const failure *f, const xml_node *root)
 		put_qname(out, f->other);
 		buf_puts(out, " on strict element");
 		break;
-	case FAIL_PAIRING:
-		buf_puts(out, "children cannot be paired one to one");
-		break;
 	}
 }
 
@@ -601,7 +591,7 @@ static void put_failure(buf *out, const failure *f, const xml_node *root)
 bool match_stanza(const xml_node *expected, const xml_node *received,
 		match_captures *caps, buf *why)
 {
-	matcher m = {.root = expected, .caps = caps};
+	matcher m = {.caps = caps};
 	size_t mark = captures_mark(caps);
 	if (match_element(&m, expected, received, 0)) {
 		if (caps)

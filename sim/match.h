@@ -25,10 +25,19 @@ match_captures *match_captures_new(arena *a);
 const char *match_capture_get(const match_captures *c, const char *name);
 
 /* True when received matches expected.  On a mismatch, appends to why (if
- * not NULL) one line naming the first difference and where it is, e.g.
+ * not NULL) one line, without a line break, naming the first difference and
+ * where it is, e.g.
  * "presence/x{http://jabber.org/protocol/muc#user}/item: attribute 'role':
- * expected 'moderator', got 'participant'".  caps may be NULL when the
- * expected stanza uses no captures. */
+ * expected 'moderator', got 'participant'".  The path names elements of the
+ * expected stanza, with {namespace} where it changes and [n] where a name
+ * repeats among siblings.  Among unordered children the explanation is the
+ * attempt that got deepest.  caps may be NULL when the expected stanza uses
+ * no captures (a capture without caps is a mismatch).
+ *
+ * scansion:strict other than "true" or "false" is ignored.  Pairing
+ * unordered children is a backtracking search; it gives up (a mismatch,
+ * saying so) after 100000 element comparisons, which only contrived sets of
+ * look-alike children reach. */
 bool match_stanza(const xml_node *expected, const xml_node *received,
 		match_captures *caps, buf *why);
 

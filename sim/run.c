@@ -81,7 +81,7 @@ static xml_node *block_stanzas(player *p)
 	arena *a = world_arena(p->w);
 	char *text = scs_expand(p->s, a, act->block, jid_of, p, &err);
 	if (!text) {
-		fail(p, act->line, "%s", err.message);
+		fail(p, act->block_line + err.line - 1, "%s", err.message);
 		return NULL;
 	}
 	const xml_context ctx = {"jabber:client", expected_prefixes, NULL};

@@ -322,12 +322,15 @@ static char *block_normalize(arena *a, span text)
 	buf out = BUF_INIT;
 	while (span_next_line(&rest, &line)) {
 		if (is_blank(line)) {
-			blanks += out.len > 0;
+			if (out.len)   /* leading ones are dropped */
+				blanks++;
 			continue;
 		}
-		if (out.len)
-			for (buf_putc(&out, '\n'); blanks; blanks--)
+		if (out.len) {
+			buf_putc(&out, '\n');   /* ends the previous line */
+			for (; blanks; blanks--)
 				buf_putc(&out, '\n');
+		}
 		buf_append(&out, line.s + indent, line.len - indent);
 	}
 	char *block = arena_strndup(a, buf_str(&out), out.len);

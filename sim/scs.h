@@ -47,9 +47,13 @@ typedef struct scs_action {
 	scs_verb verb;
 	size_t client;          /* index of the acting client */
 	unsigned line;          /* line of the action itself */
-	const char *block;      /* stanza text (sends/receives), else NULL */
+	const char *block;      /* stanza text (sends/receives), else NULL; its
+				 * lines' common indentation removed, no blank
+				 * lines at either end, no final line break */
 	unsigned block_line;    /* line of the block's first text line */
-	const char *comment;    /* '#' lines just before it, joined by '\n', or NULL */
+	const char *comment;    /* '#' lines since the previous action (the
+				 * text after '#', trimmed), joined by '\n';
+				 * NULL when none */
 } scs_action;
 
 typedef struct scs_script scs_script;
@@ -61,7 +65,9 @@ typedef struct scs_error {
 } scs_error;
 
 /* Parse a script.  `file` names it in error messages.  Returns NULL and
- * fills *err on any problem; any bytes at all are acceptable input. */
+ * fills *err on any problem; any bytes at all are acceptable input.  A
+ * script must be UTF-8 without NUL bytes (a BOM and CRLF line ends are
+ * accepted), at most 4 MiB, with at most 256 clients and 65536 actions. */
 scs_script *scs_parse(const char *file, const char *text, size_t len,
 		scs_error *err);
 /* Read and parse a file (errors: unreadable file, too large, syntax). */
@@ -83,8 +89,9 @@ scs_script *scs_new(const char *file, const char *title);
 /* Returns the new client's index.  password/resource may be NULL. */
 size_t scs_add_client(scs_script *s, const char *name, const char *jid,
 		const char *password, const char *resource);
-/* Append an action; block is copied (NULL for connects/disconnects/nothing),
- * comment is copied (NULL for none).  line 0 lets the writer number it. */
+/* Append an action; block is copied in the stored form described at
+ * scs_action (NULL for connects/disconnects/nothing), comment is copied
+ * (NULL for none; lines joined by '\n').  line 0 lets the writer number it. */
 void scs_add_action(scs_script *s, scs_verb verb, size_t client,
 		const char *block, const char *comment);
 
@@ -100,7 +107,8 @@ typedef const char *(*scs_jid_fn)(void *ctx, size_t client, bool full);
 
 /* Expand ${Name's JID} and ${Name's full JID} in text, XML-escaping the
  * values.  Returns an arena string, or NULL with err filled (unknown
- * client, full JID not yet known, malformed ${…}). */
+ * client, full JID not yet known, malformed ${…}); err->line is then the
+ * line within text, so block_line + err->line - 1 in the script. */
 char *scs_expand(const scs_script *s, arena *a, const char *text,
 		scs_jid_fn jid_of, void *ctx, scs_error *err);
 
