@@ -134,7 +134,7 @@ static bool write_junit(run_cli *r)
 	xml_set_attr(r->a, r->suite, "failures", arena_printf(r->a, "%d", r->failed));
 	buf out = BUF_INIT;
 	buf_puts(&out, "<?xml version='1.0' encoding='UTF-8'?>\n");
-	xml_write_pretty(&out, r->suite, NULL, 0);
+	xml_write_pretty(&out, r->suite, "", 0);
 	fputs(buf_str(&out), f);
 	buf_free(&out);
 	return fclose(f) == 0;
