@@ -16,7 +16,7 @@ enum { DEFAULT_HISTORY = 20, ARCHIVE_LIMIT = 1000 };
 
 typedef struct entry {
 	xml_node *stanza;
-	uint64_t when;             /* whole seconds, as os.time() */
+	uint64_t when;             /* whole seconds, as Lua's os.time gives */
 	const char *id;            /* archive id */
 } entry;
 

@@ -7,7 +7,7 @@
 enum { LOCK_TIMEOUT_MS = 300 * 1000 };
 
 /* room._data.locked holds the unlock time; 0 means unlocked.  Prosody
- * compares whole seconds (os.time() < locked). */
+ * compares whole seconds (Lua's os.time against the unlock time). */
 static void lock_unlock(muc_room *r)
 {
 	room_number_set(r, NUM_LOCKED_UNTIL, 0);

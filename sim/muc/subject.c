@@ -46,7 +46,7 @@ static void subject_set(muc_room *r, const char *from, const char *subject)
 		return;
 	room_set(r, OPT_SUBJECT_FROM, from);
 	room_set(r, OPT_SUBJECT, subject);
-	/* Prosody keeps whole seconds (os.time()). */
+	/* Prosody keeps whole seconds (Lua's os.time). */
 	room_number_set(r, NUM_SUBJECT_TIME, world_now(room_world(r)) / 1000 * 1000);
 	room_broadcast_message(r, subject_message(r, from, subject));
 }
