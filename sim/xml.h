@@ -123,8 +123,8 @@ typedef struct xml_context {
  * stanzas in order; text between stanzas is kept only if it is not
  * whitespace (and then it is an error: content outside elements).  On error
  * returns NULL and fills *err with the 1-based line and column in buf.
- * As RFC 6120 section 11.1 requires, processing instructions, an XML
- * declaration and DTDs are errors; comments are skipped.  The container
+ * Processing instructions, an XML declaration and DTDs are errors (RFC 6120
+ * section 11.1); comments, which it forbids too, are skipped.  The container
  * counts against max_children like any element. */
 xml_node *xml_parse(xml_parser *p, arena *a, const char *buf, size_t len,
 		const xml_context *ctx, xml_error *err);
