@@ -805,8 +805,10 @@ static void comment_add(parser *p, span text)
 
 static bool parse_action(parser *p, const script_line *l)
 {
-	size_t client;
-	scs_verb verb;
+	/* Initialised only to quiet gcc -O2, which cannot see that
+	 * action_line_parse sets both whenever it returns true. */
+	size_t client = 0;
+	scs_verb verb = SCS_CONNECTS;
 	if (!action_line_parse(p, l, &client, &verb))
 		return false;
 	if (p->s->actions.len >= SCS_MAX_ACTIONS)
