@@ -14,6 +14,7 @@
 #define NS_STREAMS  "urn:ietf:params:xml:ns:xmpp-streams"
 #define NS_PING     "urn:xmpp:ping"
 #define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
+#define NS_DISCO_ITEMS "http://jabber.org/protocol/disco#items"
 #define NS_VCARD_UPDATE "vcard-temp:x:update"
 
 /* A reply skeleton: same name, to/from swapped, same id; type "result"

@@ -287,6 +287,7 @@ void room_handle_owner_set(muc_room *r, xml_node *stanza);
 void room_handle_admin_get(muc_room *r, xml_node *stanza);
 void room_handle_admin_set(muc_room *r, xml_node *stanza);
 void room_handle_disco_info(muc_room *r, xml_node *stanza);
+void room_handle_disco_items(muc_room *r, xml_node *stanza);
 bool room_destroy(muc_room *r, const char *newjid, const char *reason,
 		const char *password);
 /* set_affiliation / set_role; actor NULL means the service itself.

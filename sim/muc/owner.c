@@ -285,6 +285,13 @@ void room_handle_owner_set(muc_room *r, xml_node *stanza)
 	}
 }
 
+/* Rooms list no items: occupants are not disclosed (commit 1b392befb,
+ * Prosody issue 1162). */
+void room_handle_disco_items(muc_room *r, xml_node *stanza)
+{
+	room_reply(r, stanza, xml_new(A(r), NS_DISCO_ITEMS, "query"));
+}
+
 /* ---- disco#info ---------------------------------------------------------------- */
 
 static void add_feature(muc_room *r, xml_node *q, const char *var)

@@ -140,6 +140,7 @@ static const struct {
 	room_method method;
 } iq_methods[] = {
 	{"get", NS_DISCO_INFO, "query", room_handle_disco_info},
+	{"get", NS_DISCO_ITEMS, "query", room_handle_disco_items},
 	{"get", NS_MUC_ADMIN, "query", room_handle_admin_get},
 	{"set", NS_MUC_ADMIN, "query", room_handle_admin_set},
 	{"get", NS_MUC_OWNER, "query", room_handle_owner_get},
