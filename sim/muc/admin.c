@@ -14,32 +14,21 @@ static arena *A(muc_room *r)
 
 /* ---- set_affiliation ------------------------------------------------------ */
 
-/* The affiliation ladder: may actor change target's affiliation from
- * `old` to `new`?  Owners may do anything but leave the room ownerless;
- * admins may only move people between none, member and outcast. */
+/* set_affiliation's permission check for a real actor. */
 static const char *affiliation_refusal(muc_room *r, const char *actor,
-		const char *target, muc_affiliation old, muc_affiliation new,
-		const char **type)
+		const char *target, muc_affiliation from, muc_affiliation to)
 {
-	*type = "cancel";
-	muc_affiliation actor_aff = room_affiliation(r, actor);
-	if (actor_aff == AFF_OWNER) {
-		bool self = !strcmp(jid_bare_of(A(r), actor), target);
-		if (!self || old <= new)
-			return NULL;
-		for (size_t i = 0; i < room_affiliation_count(r); i++) {
-			const char *addr;
-			muc_affiliation a;
-			room_affiliation_at(r, i, &addr, &a, NULL, NULL);
-			if (a == AFF_OWNER && strcmp(addr, target) != 0)
-				return NULL;
-		}
-		return "conflict";
+	muc_affiliation_change c = {
+		.actor = room_affiliation(r, actor), .from = from, .to = to,
+		.self = !strcmp(jid_bare_of(A(r), actor), target),
+	};
+	for (size_t i = 0; i < room_affiliation_count(r) && !c.other_owner; i++) {
+		const char *who;
+		muc_affiliation a;
+		room_affiliation_at(r, i, &who, &a, NULL, NULL);
+		c.other_owner = a == AFF_OWNER && strcmp(who, target) != 0;
 	}
-	if (new == AFF_OWNER || new == AFF_ADMIN || actor_aff != AFF_ADMIN
-			|| old == AFF_OWNER || old == AFF_ADMIN)
-		return "not-allowed";
-	return NULL;
+	return muc_affiliation_refusal(&c);
 }
 
 /* Announce an affiliation change of someone not in the room (XEP-0045
@@ -84,8 +73,9 @@ bool room_set_affiliation(muc_room *r, const char *actor, const char *jid_text,
 	}
 	bool downgrade = old > aff;
 	if (actor) {
-		const char *cond = affiliation_refusal(r, actor, target, old, aff, err_type);
+		const char *cond = affiliation_refusal(r, actor, target, old, aff);
 		if (cond) {
+			*err_type = "cancel";
 			*err_cond = cond;
 			return false;
 		}
@@ -133,22 +123,6 @@ bool room_set_affiliation(muc_room *r, const char *actor, const char *jid_text,
 
 /* ---- set_role ---------------------------------------------------------------- */
 
-static const char *role_refusal(muc_room *r, const char *actor,
-		const muc_occupant *o, muc_role role)
-{
-	muc_affiliation actor_aff = room_affiliation(r, actor);
-	muc_affiliation target_aff = room_affiliation(r, o->bare_jid);
-	if (actor_aff < target_aff)
-		return "not-allowed";
-	if ((o->role == ROLE_MODERATOR || role == ROLE_MODERATOR)
-			&& actor_aff != AFF_OWNER && actor_aff != AFF_ADMIN)
-		return "not-allowed";
-	muc_occupant *actor_o = room_occupant_by_real_jid(r, actor);
-	if (!actor_o || actor_o->role != ROLE_MODERATOR)
-		return "not-allowed";
-	return NULL;
-}
-
 bool room_set_role(muc_room *r, const char *actor, const char *occupant_jid,
 		muc_role role, const char *reason, const char **err_type,
 		const char **err_cond)
@@ -160,7 +134,14 @@ bool room_set_role(muc_room *r, const char *actor, const char *occupant_jid,
 		return false;
 	}
 	if (actor) {
-		const char *cond = role_refusal(r, actor, o, role);
+		muc_occupant *actor_o = room_occupant_by_real_jid(r, actor);
+		muc_role_change c = {
+			.actor_affiliation = room_affiliation(r, actor),
+			.target_affiliation = room_affiliation(r, o->bare_jid),
+			.actor_role = actor_o ? actor_o->role : ROLE_NONE,
+			.from = o->role, .to = role,
+		};
+		const char *cond = muc_role_refusal(&c);
 		if (cond) {
 			*err_type = "cancel";
 			*err_cond = cond;

@@ -299,6 +299,28 @@ bool room_set_role(muc_room *r, const char *actor, const char *occupant_jid,
 		muc_role role, const char *reason, const char **err_type,
 		const char **err_cond);
 
+/* ---- permissions (permissions.c) ----------------------------------------- */
+
+/* An affiliation change as set_affiliation judges it.  `from` is the
+ * target's own affiliation (not a host-wide ban); `self` when the actor
+ * changes its own; `other_owner` when someone else is an owner too. */
+typedef struct muc_affiliation_change {
+	muc_affiliation actor, from, to;
+	bool self, other_owner;
+} muc_affiliation_change;
+
+/* NULL if allowed, else the error condition (type cancel). */
+const char *muc_affiliation_refusal(const muc_affiliation_change *c);
+
+/* A role change as may_set_role judges it; actor_role is ROLE_NONE when
+ * the actor is not in the room. */
+typedef struct muc_role_change {
+	muc_affiliation actor_affiliation, target_affiliation;
+	muc_role actor_role, from, to;
+} muc_role_change;
+
+const char *muc_role_refusal(const muc_role_change *c);
+
 /* ---- features (features.c lists them) ------------------------------------ */
 
 extern const muc_hook *const muc_feature_hooks[];
