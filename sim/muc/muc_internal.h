@@ -99,6 +99,7 @@ typedef struct muc_event {
 	muc_affiliation affiliation;  /* get-default-role: input */
 	muc_role role;             /* get-default-role: output */
 	bool *status_codes;        /* config-submitted: codes to announce */
+	const char *reason, *newjid;  /* room-destroyed */
 } muc_event;
 
 /* A handler returns true to stop the event (it has answered). */
@@ -160,8 +161,20 @@ world *muc_world(const muc *m);
 const profile *muc_profile(const muc *m);
 arena *muc_arena(const muc *m);
 const char *muc_domain(const muc *m);
+/* Rooms in creation order (tombstones included), and by JID. */
+muc_room *muc_room_at(const muc *m, size_t i);
+muc_room *muc_find_room(const muc *m, const char *room);
 /* Forget a room (destroyed, or empty and temporary). */
 void muc_forget_room(muc *m, muc_room *r);
+/* A version 4 UUID drawn from the world's PRNG. */
+const char *muc_uuid(muc *m);
+/* Ad-hoc sessions left executing: was `id` open?  Afterwards it is open
+ * exactly when keep is true. */
+bool muc_command_session(muc *m, const char *id, bool keep);
+/* IQs to the service's own JID (disco, unique names, ad-hoc commands),
+ * adhoc.c; false when the stanza is not one of these. */
+bool muc_service_iq(muc *m, xml_node *stanza);
+bool room_is_tombstone(const muc_room *r);
 
 /* ---- the room core (room.c) ---------------------------------------------- */
 
@@ -174,11 +187,12 @@ const char *room_jid(const muc_room *r);
 /* Per-room settings, one slot per feature (Prosody's room._data). */
 typedef enum room_option {
 	OPT_PASSWORD, OPT_NAME, OPT_DESCRIPTION, OPT_LANGUAGE, OPT_SUBJECT,
-	OPT_SUBJECT_FROM, OPT_SALT, OPT_WHOIS, OPT_COUNT
+	OPT_SUBJECT_FROM, OPT_SALT, OPT_WHOIS, OPT_DESTROY_REASON,
+	OPT_DESTROY_NEWJID, OPT_COUNT
 } room_option;
 typedef enum room_flag {
 	FLAG_PERSISTENT, FLAG_HIDDEN, FLAG_MEMBERS_ONLY, FLAG_MODERATED,
-	FLAG_CHANGESUBJECT, FLAG_ALLOW_MEMBER_INVITES, FLAG_COUNT
+	FLAG_CHANGESUBJECT, FLAG_ALLOW_MEMBER_INVITES, FLAG_TOMBSTONE, FLAG_COUNT
 } room_flag;
 typedef enum room_number_slot {
 	NUM_LOCKED_UNTIL, NUM_SUBJECT_TIME, NUM_BROADCAST, NUM_COUNT

@@ -261,7 +261,7 @@ bool room_destroy(muc_room *r, const char *newjid, const char *reason,
 		room_publicise(r, left[i], x, NULL, NULL, NULL, NULL, prev[i], false, NULL);
 		room_occupant_left(r, left[i]);
 	}
-	muc_event ev = {.room = r};
+	muc_event ev = {.room = r, .reason = reason, .newjid = newjid};
 	muc_fire(r, EV_ROOM_DESTROYED, &ev);
 	return true;
 }

@@ -14,7 +14,13 @@ struct muc {
 	const char *domain;
 	vec rooms;                       /* muc_room *, creation order */
 	vec hooks[EV_COUNT];             /* const muc_hook *, by priority */
+	vec command_sessions;            /* const char *: ad-hoc sessions open */
 };
+
+static bool is(const char *a, const char *b)
+{
+	return a && b && !strcmp(a, b);
+}
 
 world *muc_world(const muc *m) { return m->w; }
 const profile *muc_profile(const muc *m) { return world_profile(m->w); }
@@ -49,7 +55,12 @@ bool muc_fire(muc_room *r, muc_event_kind kind, muc_event *ev)
 
 /* ---- rooms --------------------------------------------------------------- */
 
-static muc_room *room_find(const muc *m, const char *room)
+muc_room *muc_room_at(const muc *m, size_t i)
+{
+	return i < m->rooms.len ? m->rooms.items[i] : NULL;
+}
+
+muc_room *muc_find_room(const muc *m, const char *room)
 {
 	for (size_t i = 0; i < m->rooms.len; i++)
 		if (!strcmp(room_jid(m->rooms.items[i]), room))
@@ -111,23 +122,94 @@ static bool track_room(muc_event *ev)
 	return false;
 }
 
-const muc_hook muc_service_hooks[] = {
-	{EV_ROOM_PRE_CREATE, 1, room_defaults},
-	{EV_ROOM_PRE_CREATE, -1, creator_is_owner},
-	{EV_ROOM_PRE_CREATE, -1000, track_room},
-	{EV_OCCUPANT_LEFT, -1, destroy_if_empty},
-	{EV_ROOM_DESTROYED, 0, forget_destroyed},
-	{0, 0, NULL},
-};
+
+/* A version 4 UUID from the world's PRNG (util.uuid.generate). */
+const char *muc_uuid(muc *m)
+{
+	uint64_t hi = world_random(m->w), lo = world_random(m->w);
+	hi = (hi & ~UINT64_C(0xf000)) | UINT64_C(0x4000);
+	lo = (lo & ~(UINT64_C(3) << 62)) | (UINT64_C(2) << 62);
+	return arena_printf(muc_arena(m), "%08x-%04x-%04x-%04x-%012llx",
+			(unsigned)(hi >> 32), (unsigned)(hi >> 16) & 0xffff,
+			(unsigned)hi & 0xffff, (unsigned)(lo >> 48),
+			(unsigned long long)(lo & UINT64_C(0xffffffffffff)));
+}
+
+bool muc_command_session(muc *m, const char *id, bool keep)
+{
+	vec *v = &m->command_sessions;
+	for (size_t i = 0; i < v->len; i++) {
+		if (strcmp(v->items[i], id) != 0)
+			continue;
+		if (!keep) {
+			v->items[i] = v->items[v->len - 1];
+			v->len--;
+		}
+		return true;
+	}
+	if (keep)
+		vec_push(muc_arena(m), v, arena_strdup(muc_arena(m), id));
+	return false;
+}
+
+/* ---- tombstones (mod_muc.lua, muc_tombstones) ----------------------------- */
+
+/* muc_tombstone_expiry: 31 days. */
+#define TOMBSTONE_EXPIRY_MS (UINT64_C(86400) * 31 * 1000)
+
+/* muc-room-destroyed at -10: a destroyed persistent room leaves a
+ * tombstone that answers `gone` for 31 days. */
+static bool leave_tombstone(muc_event *ev)
+{
+	muc_room *r = ev->room;
+	if (!room_flag_get(r, FLAG_PERSISTENT) || room_flag_get(r, FLAG_TOMBSTONE))
+		return false;
+	muc *m = muc_of(r);
+	muc_room *t = room_new(m, room_jid(r));
+	room_flag_set(t, FLAG_TOMBSTONE, true);
+	room_flag_set(t, FLAG_PERSISTENT, true);
+	room_flag_set(t, FLAG_HIDDEN, true);
+	room_number_set(t, NUM_LOCKED_UNTIL, world_now(m->w) + TOMBSTONE_EXPIRY_MS);
+	room_set(t, OPT_DESTROY_REASON, ev->reason);
+	room_set(t, OPT_DESTROY_NEWJID, ev->newjid);
+	vec_push(muc_arena(m), &m->rooms, t);
+	return true;
+}
+
+bool room_is_tombstone(const muc_room *r)
+{
+	return room_flag_get(r, FLAG_TOMBSTONE);
+}
+
+/* A stanza to a tombstone: it expires, or a service admin's presence
+ * recreates the room; otherwise `gone`, with the new address if any.
+ * Returns true when the stanza was answered. */
+static bool tombstone_answer(muc *m, muc_room *t, xml_node *stanza)
+{
+	bool expired = world_now(m->w) / 1000 >= room_number(t, NUM_LOCKED_UNTIL) / 1000;
+	bool admin_join = is(xml_name(stanza), "presence") && !xml_attr(stanza, "type")
+		&& world_is_admin(m->w, jid_bare_of(muc_arena(m), xml_attr(stanza, "from")));
+	if (expired || admin_join) {
+		muc_forget_room(m, t);
+		return false;
+	}
+	if (is(stanza_type(stanza), "error"))
+		return true;
+	xml_node *e = world_error(m->w, stanza, "cancel", "gone",
+			room_get(t, OPT_DESTROY_REASON), m->domain);
+	const char *newjid = room_get(t, OPT_DESTROY_NEWJID);
+	if (newjid) {
+		xml_node *gone = xml_child(xml_child(e, "error", NULL), "gone", NS_STANZAS);
+		const char *uri = arena_printf(muc_arena(m), "xmpp:%s?join", newjid);
+		xml_add_text(muc_arena(m), gone, uri, strlen(uri));
+	}
+	world_route(m->w, e);
+	return true;
+}
 
 /* ---- routing (the event table at the end of mod_muc.lua) ----------------- */
 
 typedef void (*room_method)(muc_room *r, xml_node *stanza);
-
-static bool is(const char *a, const char *b)
-{
-	return a && b && !strcmp(a, b);
-}
 
 void room_unhandled(muc_room *r, xml_node *stanza)
 {
@@ -195,6 +277,8 @@ static void service_receive(world *w, void *ctx, xml_node *stanza)
 	jid to;
 	if (!jid_split(a, xml_attr(stanza, "to"), &to))
 		return;
+	if (!to.node && !to.resource && is(xml_name(stanza), "iq") && muc_service_iq(m, stanza))
+		return;
 	room_method method = method_for(stanza, to.resource != NULL);
 	if (!method) {
 		if (!stanza_is_error_or_result(stanza))
@@ -202,8 +286,10 @@ static void service_receive(world *w, void *ctx, xml_node *stanza)
 		return;
 	}
 	const char *room_jid_s = jid_join(a, to.node, to.domain, NULL);
-	muc_room *r = room_find(m, room_jid_s);
-	if (r) {
+	muc_room *r = muc_find_room(m, room_jid_s);
+	if (r && room_is_tombstone(r) && tombstone_answer(m, r, stanza))
+		return;
+	if (r && !room_is_tombstone(r)) {
 		method(r, stanza);
 		return;
 	}
@@ -231,3 +317,13 @@ muc *muc_attach(world *w, const char *domain)
 	world_add_component(w, domain, service_receive, m);
 	return m;
 }
+
+const muc_hook muc_service_hooks[] = {
+	{EV_ROOM_PRE_CREATE, 1, room_defaults},
+	{EV_ROOM_PRE_CREATE, -1, creator_is_owner},
+	{EV_ROOM_PRE_CREATE, -1000, track_room},
+	{EV_OCCUPANT_LEFT, -1, destroy_if_empty},
+	{EV_ROOM_DESTROYED, 0, forget_destroyed},
+	{EV_ROOM_DESTROYED, -10, leave_tombstone},
+	{0, 0, NULL},
+};
