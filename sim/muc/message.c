@@ -222,6 +222,11 @@ void room_handle_message_to_room(muc_room *r, xml_node *stanza)
 				room_reply_error(r, stanza, "cancel", "bad-request", NULL, NULL);
 			return;
 		}
+		xml_node *form = xml_child(stanza, "x", NS_DATA);
+		if (room_is_voice_request(form)) {
+			room_handle_voice_request(r, stanza, form);
+			return;
+		}
 	}
 	room_unhandled(r, stanza);
 }

@@ -296,6 +296,9 @@ void room_occupant_left(muc_room *r, muc_occupant *o);
 void room_handle_message_to_room(muc_room *r, xml_node *stanza);
 void room_handle_message_to_occupant(muc_room *r, xml_node *stanza);
 void room_handle_iq_to_occupant(muc_room *r, xml_node *stanza);
+/* Voice requests and their answers (request.c). */
+bool room_is_voice_request(const xml_node *form);
+void room_handle_voice_request(muc_room *r, xml_node *stanza, const xml_node *form);
 void room_handle_owner_get(muc_room *r, xml_node *stanza);
 void room_handle_owner_set(muc_room *r, xml_node *stanza);
 void room_handle_admin_get(muc_room *r, xml_node *stanza);
