@@ -108,7 +108,7 @@ void server_receive_raw(server *s, size_t idx, const char *bytes, size_t len)
 	const xml_context ctx = {NS_CLIENT, prefixes, NULL};
 	xml_error err;
 	xml_node *e = xml_parse_one(world_parser(s->w), A(s), bytes, len, &ctx, &err);
-	world_record(s->w, client_jid(client_at(s->w, idx)), WORLD_HOST,
+	world_record(s->w, HOP_TO_SERVER, client_jid(client_at(s->w, idx)), WORLD_HOST,
 			e ? e : xml_new(A(s), NS_STREAM, "not-well-formed"));
 	if (!e) {
 		stream_error(s, idx, "not-well-formed");

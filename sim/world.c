@@ -347,7 +347,7 @@ bool world_to_component(world *w, const char *domain, xml_node *stanza)
 	if (!c)
 		return false;
 	const char *from = xml_attr(stanza, "from");
-	world_record(w, from ? from : WORLD_HOST, c->domain, stanza);
+	world_record(w, HOP_TO_COMPONENT, from ? from : WORLD_HOST, c->domain, stanza);
 	c->fn(w, c->ctx, stanza);
 	return true;
 }
@@ -418,6 +418,11 @@ void world_send_close(world *w, size_t idx)
 	link_put(w, 2 * idx, flight_new(w, FLIGHT_CLOSE));
 }
 
+void world_inject(world *w, client *c, const xml_node *stanza)
+{
+	world_push(w, client_index(c), xml_copy(w->arena, stanza));
+}
+
 void world_push(world *w, size_t idx, xml_node *stanza)
 {
 	flight *f = flight_new(w, FLIGHT_STANZA);
@@ -447,13 +452,13 @@ static void deliver(world *w, size_t link_idx, flight *f)
 		if (!client_is_reading(c))
 			return;  /* the stream is gone: lost on the wire */
 		const char *from = xml_attr(f->stanza, "from");
-		world_record(w, from ? from : WORLD_HOST, client_jid(c), f->stanza);
+		world_record(w, HOP_TO_CLIENT, from ? from : WORLD_HOST, client_jid(c), f->stanza);
 		client_deliver(c, f->stanza);
 		return;
 	}
 	switch (f->kind) {
 	case FLIGHT_STANZA:
-		world_record(w, client_jid(c), WORLD_HOST, f->stanza);
+		world_record(w, HOP_TO_SERVER, client_jid(c), WORLD_HOST, f->stanza);
 		server_receive(w->server, idx, f->stanza);
 		break;
 	case FLIGHT_RAW:
@@ -510,9 +515,13 @@ bool world_run(world *w, uint64_t max_steps)
 
 /* ---- transcript -------------------------------------------------------- */
 
-void world_record(world *w, const char *from, const char *to, const xml_node *stanza)
+void world_record(world *w, world_hop hop, const char *from, const char *to,
+		const xml_node *stanza)
 {
 	world_event *ev = arena_alloc(w->arena, sizeof *ev);
+	if (hop == HOP_TO_SERVER)
+		stanza = xml_copy(w->arena, stanza);
+	ev->hop = hop;
 	ev->step = w->steps;
 	ev->from = from;
 	ev->to = to;

@@ -116,8 +116,16 @@ size_t world_in_flight(const world *w);
 
 /* ---- transcript and observers ------------------------------------------ */
 
+/* Where a recorded stanza went. */
+typedef enum world_hop {
+	HOP_TO_SERVER,                 /* a client sent it; as the client wrote it */
+	HOP_TO_COMPONENT,              /* the server handed it to a component */
+	HOP_TO_CLIENT,                 /* a client received it */
+} world_hop;
+
 typedef struct world_event {
 	uint64_t step;
+	world_hop hop;
 	const char *from;              /* endpoint: full JID or domain */
 	const char *to;
 	const xml_node *stanza;
@@ -132,6 +140,11 @@ void world_write_transcript(buf *out, const world *w);
 
 typedef void (*world_observer_fn)(void *ctx, const world_event *ev);
 void world_observe(world *w, world_observer_fn fn, void *ctx);
+
+/* Put a stanza in flight to a client as if the server had sent it.  Not
+ * used by the simulated services: it builds runs by hand, to show that an
+ * oracle fires on a delivery the services would never make. */
+void world_inject(world *w, client *c, const xml_node *stanza);
 
 
 
@@ -150,8 +163,10 @@ void world_send_raw(world *w, size_t idx, const char *bytes, size_t len);
 void world_send_close(world *w, size_t idx);
 /* Put in flight on client idx's server→client link. */
 void world_push(world *w, size_t idx, xml_node *stanza);
-/* Record a delivery that involves no link (server to component). */
-void world_record(world *w, const char *from, const char *to, const xml_node *stanza);
+/* Record a delivery (the stanza is copied when it goes to the server,
+ * which then rewrites it in place). */
+void world_record(world *w, world_hop hop, const char *from, const char *to,
+		const xml_node *stanza);
 /* Hand a stanza to the component owning `domain`; false if none does. */
 bool world_to_component(world *w, const char *domain, xml_node *stanza);
 #endif
