@@ -188,6 +188,68 @@ static void test_destroy_removes_everyone(void **state)
 	assert_string_equal(xml_child_text(d, "reason", NULL), "bye");
 }
 
+#define REGISTER(fields) "<iq type='set' id='r' to='room@conference.localhost'>" \
+	"<query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='submit'>" \
+	fields "</x></query></iq>"
+#define REGISTER_TYPE "<field var='FORM_TYPE'><value>http://jabber.org/protocol/muc#register</value></field>"
+#define REGISTER_NICK(nick) REGISTER(REGISTER_TYPE \
+	"<field var='muc#register_roomnick'><value>" nick "</value></field>")
+#define REGISTER_GET "<iq type='get' id='g' to='room@conference.localhost'>" \
+	"<query xmlns='jabber:iq:register'/></iq>"
+#define REGISTER_REMOVE "<iq type='set' id='x' to='room@conference.localhost'>" \
+	"<query xmlns='jabber:iq:register'><remove/></query></iq>"
+
+static const char *error_text(const xml_node *s)
+{
+	return xml_child_text(xml_child(s, "error", NS_CLIENT), "text", NULL);
+}
+
+/* Forms register.lib.lua refuses, and those it drops where Lua raises
+ * an error (FORM_TYPE without a value, no nickname); results are not
+ * routed to it at all (mod_iq fires iq/bare/… for gets and sets only). */
+static void test_register_form_errors(void **state)
+{
+	fixture *f = *state;
+	send(f, f->romeo, JOIN("Romeo"));
+	send(f, f->romeo, SUBMIT(""));
+	send(f, f->romeo, "<iq type='set' id='r' to='room@conference.localhost'>"
+		"<query xmlns='jabber:iq:register'/></iq>");
+	assert_string_equal(error_text(last(f->romeo)), "Missing dataform");
+	send(f, f->romeo, REGISTER("<field var='muc#register_roomnick'><value>R</value></field>"));
+	assert_string_equal(error_text(last(f->romeo)), "Error in form");
+	size_t answered = client_inbox_count(f->romeo);
+	send(f, f->romeo, REGISTER("<field var='FORM_TYPE'/>"));
+	send(f, f->romeo, REGISTER(REGISTER_TYPE));
+	send(f, f->romeo, REGISTER_NICK(""));
+	send(f, f->romeo, "<iq type='result' id='r' to='room@conference.localhost'>"
+		"<query xmlns='jabber:iq:register'/></iq>");
+	assert_int_equal(client_inbox_count(f->romeo), answered);
+}
+
+/* <remove/> keeps an owner an owner but frees the nickname, which a
+ * member may then register. */
+static void test_register_remove_keeps_owner(void **state)
+{
+	fixture *f = *state;
+	send(f, f->romeo, JOIN("Romeo"));
+	send(f, f->romeo, SUBMIT(""));
+	send(f, f->romeo, REGISTER_NICK("Montague"));
+	assert_string_equal(xml_attr(last(f->romeo), "type"), "result");
+	send(f, f->romeo, "<iq type='set' id='m' to='room@conference.localhost'>"
+		"<query xmlns='http://jabber.org/protocol/muc#admin'>"
+		"<item affiliation='member' jid='juliet@localhost'/></query></iq>");
+	send(f, f->juliet, REGISTER_NICK("Montague"));
+	assert_string_equal(condition(last(f->juliet)), "conflict");
+	send(f, f->romeo, REGISTER_REMOVE);
+	send(f, f->romeo, REGISTER_GET);
+	xml_node *query = xml_first(last(f->romeo));
+	assert_non_null(xml_child(query, "x", "jabber:x:data"));
+	send(f, f->juliet, REGISTER_NICK("Montague"));
+	assert_string_equal(xml_attr(last(f->juliet), "type"), "result");
+	send(f, f->romeo, "<presence to='room@conference.localhost/Montague'/>");
+	assert_string_equal(condition(last(f->romeo)), "conflict");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -197,6 +259,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_empty_room_disappears, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nick_change_and_conflict, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_destroy_removes_everyone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_register_form_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_register_remove_keeps_owner, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,7 @@ const muc_hook *const muc_feature_hooks[] = {
 	muc_options_hooks,
 	muc_history_hooks,
 	muc_subject_hooks,
+	muc_register_hooks,
 	muc_occupant_id_hooks,
 	NULL,
 };

@@ -32,6 +32,7 @@
 #define NS_OCCUPANT_ID "urn:xmpp:occupant-id:0"
 #define NS_SID       "urn:xmpp:sid:0"
 #define NS_HINTS     "urn:xmpp:hints"
+#define NS_REGISTER  "jabber:iq:register"
 #define FORM_ROOMCONFIG "http://jabber.org/protocol/muc#roomconfig"
 
 /* Ranks, as in Prosody's muc/util.lib.lua: comparisons use these values. */
@@ -87,6 +88,7 @@ typedef enum muc_event_kind {
 	EV_GET_DEFAULT_ROLE,
 	EV_CONFIG_SUBMITTED,
 	EV_ROOM_DESTROYED,
+	EV_DISCO_INFO_NODE,        /* muc-disco#info/<node> */
 	EV_COUNT
 } muc_event_kind;
 
@@ -100,6 +102,7 @@ typedef struct muc_event {
 	muc_role role;             /* get-default-role: output */
 	bool *status_codes;        /* config-submitted: codes to announce */
 	const char *reason, *newjid;  /* room-destroyed */
+	xml_node *reply;           /* disco#info node: the <query/> being built */
 } muc_event;
 
 /* A handler returns true to stop the event (it has answered). */
@@ -305,6 +308,13 @@ void room_handle_admin_get(muc_room *r, xml_node *stanza);
 void room_handle_admin_set(muc_room *r, xml_node *stanza);
 void room_handle_disco_info(muc_room *r, xml_node *stanza);
 void room_handle_disco_items(muc_room *r, xml_node *stanza);
+/* jabber:iq:register gets and sets to the room (register.c). */
+void room_handle_register_iq(muc_room *r, xml_node *stanza);
+/* Reserved nicks (register.lib.lua get_registered_nick and
+ * get_registered_jid): the nick reserved by a bare JID, and who reserved
+ * a nick; NULL when none. */
+const char *room_registered_nick(const muc_room *r, const char *bare);
+const char *room_registered_jid(const muc_room *r, const char *nick);
 bool room_destroy(muc_room *r, const char *newjid, const char *reason,
 		const char *password);
 /* set_affiliation / set_role; actor NULL means the service itself.
@@ -346,7 +356,7 @@ extern const muc_field *const muc_feature_fields[];
 extern const muc_hook muc_core_hooks[], muc_service_hooks[], muc_message_hooks[],
 	muc_nick_hooks[], muc_lock_hooks[], muc_password_hooks[],
 	muc_members_only_hooks[], muc_options_hooks[], muc_history_hooks[],
-	muc_subject_hooks[], muc_occupant_id_hooks[];
+	muc_subject_hooks[], muc_register_hooks[], muc_occupant_id_hooks[];
 extern const muc_field muc_options_fields[], muc_password_fields[],
 	muc_members_only_fields[], muc_history_fields[],
 	muc_presence_broadcast_fields[];

@@ -320,7 +320,10 @@ void room_handle_disco_info(muc_room *r, xml_node *stanza)
 	xml_node *q = xml_new(A(r), NS_DISCO_INFO, "query");
 	xml_set_attr(A(r), q, "node", node);
 	if (node && *node) {
-		room_reply(r, stanza, q);  /* no lib answers a node */
+		/* muc-disco#info/<node>: register.c answers x-roomuser-item. */
+		muc_event ev = {.room = r, .stanza = stanza, .reply = q};
+		muc_fire(r, EV_DISCO_INFO_NODE, &ev);
+		room_reply(r, stanza, q);
 		return;
 	}
 	bool members_only = room_flag_get(r, FLAG_MEMBERS_ONLY);

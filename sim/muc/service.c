@@ -227,6 +227,8 @@ static const struct {
 	{"set", NS_MUC_ADMIN, "query", room_handle_admin_set},
 	{"get", NS_MUC_OWNER, "query", room_handle_owner_get},
 	{"set", NS_MUC_OWNER, "query", room_handle_owner_set},
+	{"get", NS_REGISTER, "query", room_handle_register_iq},
+	{"set", NS_REGISTER, "query", room_handle_register_iq},
 };
 
 static room_method iq_method(const xml_node *stanza)
