@@ -82,7 +82,7 @@ bool room_set_affiliation(muc_room *r, const char *actor, const char *jid_text,
 	}
 	const char *stored_reason = profile_has(muc_profile(muc_of(r)), BEHAVIOUR_OUTCAST_REASON)
 		&& aff == AFF_OUTCAST ? reason : NULL;
-	room_store_affiliation(r, target, aff, aff == AFF_NONE ? NULL : reserved_nick, stored_reason);
+	room_store_affiliation(r, target, aff, reserved_nick, stored_reason);
 
 	muc_role role = room_default_role(r, aff);
 	xml_node *x = xml_new(A(r), NS_MUC_USER, "x");

@@ -226,7 +226,11 @@ void room_reply_error(muc_room *r, const xml_node *stanza, const char *type,
 /* Send a result (st.reply) with an optional payload. */
 void room_reply(muc_room *r, const xml_node *stanza, xml_node *payload);
 
-/* Affiliations, by bare JID (or domain, for host-wide bans). */
+/* Affiliations, by bare JID (or domain, for host-wide bans).  Storing
+ * one keeps the registration data (the reserved nick) when reserved_nick
+ * is NULL, clears it when it is "", and sets it otherwise, as
+ * set_affiliation does with data nil, false or a table; affiliation none
+ * clears everything. */
 muc_affiliation room_affiliation(const muc_room *r, const char *addr);
 void room_store_affiliation(muc_room *r, const char *bare, muc_affiliation a,
 		const char *reserved_nick, const char *reason);
@@ -317,7 +321,8 @@ const char *room_registered_nick(const muc_room *r, const char *bare);
 const char *room_registered_jid(const muc_room *r, const char *nick);
 bool room_destroy(muc_room *r, const char *newjid, const char *reason,
 		const char *password);
-/* set_affiliation / set_role; actor NULL means the service itself.
+/* set_affiliation / set_role; actor NULL means the service itself;
+ * reserved_nick as for room_store_affiliation.
  * On refusal return false with the error type and condition. */
 bool room_set_affiliation(muc_room *r, const char *actor, const char *addr,
 		muc_affiliation a, const char *reason, const char *reserved_nick,

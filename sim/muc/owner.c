@@ -344,7 +344,7 @@ void room_handle_disco_info(muc_room *r, xml_node *stanza)
 	add_feature(r, q, NS_SID);
 	add_feature(r, q, room_get(r, OPT_PASSWORD) ? "muc_passwordprotected" : "muc_unsecured");
 	add_feature(r, q, room_flag_get(r, FLAG_MODERATED) ? "muc_moderated" : "muc_unmoderated");
-	add_feature(r, q, "jabber:iq:register");
+	add_feature(r, q, NS_REGISTER);
 	add_feature(r, q, strcmp(room_whois(r), "anyone") ? "muc_semianonymous" : "muc_nonanonymous");
 	add_feature(r, q, "http://jabber.org/protocol/muc#request");
 	add_feature(r, q, NS_OCCUPANT_ID);

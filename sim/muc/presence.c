@@ -204,23 +204,10 @@ void room_send_occupant_list(muc_room *r, const char *to, bool skip_session,
 	}
 }
 
-/* get_registered_jid: who reserved this nick (register.lib.lua). */
-static const char *registered_jid(muc_room *r, const char *nick)
-{
-	for (size_t i = 0; i < room_affiliation_count(r); i++) {
-		const char *addr, *reserved;
-		muc_affiliation a;
-		room_affiliation_at(r, i, &addr, &a, &reserved, NULL);
-		if (reserved && nick && !strcmp(reserved, nick))
-			return addr;
-	}
-	return NULL;
-}
-
 void room_send_unavailable_registered(muc_room *r, const char *nick_jid, const char *to)
 {
 	const char *nick = jid_resource_of(A(r), nick_jid);
-	const char *addr = registered_jid(r, nick);
+	const char *addr = room_registered_jid(r, nick);
 	if (!addr)
 		return;
 	xml_node *p = xml_new(A(r), NS_CLIENT, "presence");

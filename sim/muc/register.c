@@ -205,7 +205,7 @@ static void register_affiliate(muc_room *r, const xml_node *stanza, const char *
 static void register_remove(muc_room *r, const xml_node *stanza, const char *bare,
 		muc_affiliation a)
 {
-	register_affiliate(r, stanza, bare, a == AFF_MEMBER ? AFF_NONE : a, NULL);
+	register_affiliate(r, stanza, bare, a == AFF_MEMBER ? AFF_NONE : a, "");
 }
 
 /* In use by someone else's occupant, or reserved by someone else

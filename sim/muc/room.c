@@ -221,7 +221,8 @@ void room_store_affiliation(muc_room *r, const char *bare, muc_affiliation aff,
 		vec_push(room_arena(r), &r->affiliations, e);
 	}
 	e->affiliation = aff;
-	e->reserved_nick = reserved_nick;
+	if (reserved_nick)
+		e->reserved_nick = *reserved_nick ? arena_strdup(room_arena(r), reserved_nick) : NULL;
 	e->reason = reason;
 }
 

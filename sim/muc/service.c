@@ -31,7 +31,8 @@ size_t muc_room_count(const muc *m) { return m->rooms.len; }
 /* ---- events -------------------------------------------------------------- */
 
 /* Insert keeping the order: higher priority first, and among equal
- * priorities the order of registration, as util.events does. */
+ * priorities the order of registration.  (Prosody leaves the order of
+ * equal priorities unspecified; fixing one keeps runs deterministic.) */
 static void hook_insert(muc *m, const muc_hook *h)
 {
 	vec *v = &m->hooks[h->event];
