@@ -196,6 +196,24 @@ static void play_nothing(player *p)
 	}
 }
 
+/* Extension: deliver the next stanza on one of a client's links. */
+static void play_deliver(player *p, bool to_client)
+{
+	const scs_action *act = p->act;
+	client *c = p->actors[act->client].c;
+	size_t link = c ? 2 * client_index(c) + (to_client ? 1 : 0) : 0;
+	if (!c || !world_step_link(p->w, link))
+		fail(p, act->line, "nothing is in flight %s %s", to_client ? "to" : "from",
+				actor_name(p, act->client));
+}
+
+/* Which actions leave the world to run to quiescence afterwards: those
+ * that make traffic, except the extensions that hold it back. */
+static bool runs_world(scs_verb v)
+{
+	return v == SCS_CONNECTS || v == SCS_DISCONNECTS || v == SCS_SENDS || v == SCS_SETTLES;
+}
+
 static void play_action(player *p)
 {
 	const scs_action *act = p->act;
@@ -211,6 +229,7 @@ static void play_action(player *p)
 			client_disconnect(p->actors[act->client].c);
 		break;
 	case SCS_SENDS:
+	case SCS_QUEUES:
 		play_sends(p);
 		break;
 	case SCS_RECEIVES:
@@ -219,8 +238,17 @@ static void play_action(player *p)
 	case SCS_RECEIVES_NOTHING:
 		play_nothing(p);
 		break;
+	case SCS_DELIVER_FROM:
+	case SCS_DELIVER_TO:
+		play_deliver(p, act->verb == SCS_DELIVER_TO);
+		break;
+	case SCS_SETTLES:
+		break;
+	case SCS_ADVANCES:
+		world_advance(p->w, act->ms);
+		break;
 	}
-	if (!world_run(p->w, 0))
+	if (runs_world(act->verb) && !world_run(p->w, 0))
 		fail(p, act->line, "the world does not quiesce after this action");
 }
 

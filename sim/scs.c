@@ -65,7 +65,27 @@ static const struct verb_form {
 	[SCS_SENDS] = {"sends", "", true, "sends:"},
 	[SCS_RECEIVES] = {"receives", "", true, "receives:"},
 	[SCS_RECEIVES_NOTHING] = {"receives", "nothing", false, "receives: nothing"},
+	[SCS_QUEUES] = {"queues", "", true, "queues:"},
 };
+
+/* The extension lines that name no acting client first: "Network …" and
+ * "Clock …".  `prefix` is followed by a client name (about_client), a
+ * number of milliseconds and " ms" (amount), or nothing. */
+static const struct line_form {
+	scs_verb verb;
+	const char *prefix;
+	bool about_client, amount;
+} line_forms[] = {
+	{SCS_DELIVER_FROM, "Network delivers from ", true, false},
+	{SCS_DELIVER_TO, "Network delivers to ", true, false},
+	{SCS_SETTLES, "Network settles", false, false},
+	{SCS_ADVANCES, "Clock advances ", false, true},
+};
+
+bool scs_verb_is_extension(scs_verb v)
+{
+	return v >= SCS_QUEUES;
+}
 
 /* The variables of a block, by the suffix that follows the client name. */
 static const struct var_form {
@@ -344,6 +364,11 @@ void scs_add_action(scs_script *s, scs_verb verb, size_t client,
 	action_push(s, verb, client,
 			block ? block_normalize(s->a, span_str(block)) : NULL,
 			copy_or_null(s->a, comment));
+}
+
+void scs_add_advance(scs_script *s, uint64_t ms, const char *comment)
+{
+	action_push(s, SCS_ADVANCES, 0, NULL, copy_or_null(s->a, comment))->ms = ms;
 }
 
 /* ---- variables --------------------------------------------------------- */
@@ -803,24 +828,59 @@ static void comment_add(parser *p, span text)
 	buf_append(&p->comment, t.s, t.len);
 }
 
+/* An extension line of line_forms[]; false when t is none of them. */
+static bool extension_parse(parser *p, span t, size_t *client, scs_verb *verb,
+		uint64_t *ms)
+{
+	for (size_t i = 0; i < ARRAY_LEN(line_forms); i++) {
+		const struct line_form *f = &line_forms[i];
+		size_t n = strlen(f->prefix);
+		if (t.len < n || memcmp(t.s, f->prefix, n) != 0)
+			continue;
+		span rest = span_trim(span_from(t, n));
+		*verb = f->verb;
+		if (f->about_client) {
+			long c = client_find(p->s, rest);
+			if (c < 0)
+				return false;
+			*client = (size_t)c;
+			return true;
+		}
+		if (f->amount) {
+			uint64_t v = 0;
+			size_t k = 0;
+			while (k < rest.len && rest.s[k] >= '0' && rest.s[k] <= '9' && v < UINT64_MAX / 10)
+				v = v * 10 + (uint64_t)(rest.s[k++] - '0');
+			*ms = v;
+			return k > 0 && span_eq(span_trim(span_from(rest, k)), "ms");
+		}
+		return rest.len == 0;
+	}
+	return false;
+}
+
 static bool parse_action(parser *p, const script_line *l)
 {
 	/* Initialised only to quiet gcc -O2, which cannot see that
-	 * action_line_parse sets both whenever it returns true. */
+	 * the parsers set both whenever they return true. */
 	size_t client = 0;
 	scs_verb verb = SCS_CONNECTS;
-	if (!action_line_parse(p, l, &client, &verb))
+	uint64_t ms = 0;
+	if (!extension_parse(p, span_trim(l->text), &client, &verb, &ms)
+			&& !action_line_parse(p, l, &client, &verb))
 		return false;
 	if (p->s->actions.len >= SCS_MAX_ACTIONS)
 		return fail(p, l->no, "too many actions (limit %d)", SCS_MAX_ACTIONS);
 	const char *block = NULL;
 	unsigned block_line = 0;
-	if (verb_forms[verb].block && !parse_block(p, l, &block, &block_line))
+	if (verb < ARRAY_LEN(verb_forms) && verb_forms[verb].block
+			&& !parse_block(p, l, &block, &block_line))
 		return false;
 	const char *comment = NULL;
 	if (p->comment_lines)
 		comment = arena_strndup(p->s->a, buf_str(&p->comment), p->comment.len);
 	scs_action *act = action_push(p->s, verb, client, block, comment);
+	act->ms = ms;
 	act->line = l->no;
 	act->block_line = block_line;
 	buf_reset(&p->comment);
@@ -942,6 +1002,24 @@ static void write_block(buf *out, const char *block)
 	}
 }
 
+static void write_action_line(buf *out, const scs_script *s, const scs_action *act)
+{
+	for (size_t i = 0; i < ARRAY_LEN(line_forms); i++) {
+		const struct line_form *f = &line_forms[i];
+		if (f->verb != act->verb)
+			continue;
+		if (f->about_client)
+			buf_printf(out, "%s%s\n", f->prefix, client_at(s, act->client)->name);
+		else if (f->amount)
+			buf_printf(out, "%s%llu ms\n", f->prefix, (unsigned long long)act->ms);
+		else
+			buf_printf(out, "%s\n", f->prefix);
+		return;
+	}
+	buf_printf(out, "%s %s\n", client_at(s, act->client)->name,
+			verb_forms[act->verb].text);
+}
+
 void scs_write(buf *out, const scs_script *s)
 {
 	if (*s->title) {
@@ -956,8 +1034,7 @@ void scs_write(buf *out, const scs_script *s)
 		buf_putc(out, '\n');
 		if (act->comment)
 			write_comment(out, act->comment);
-		buf_printf(out, "%s %s\n", client_at(s, act->client)->name,
-				verb_forms[act->verb].text);
+		write_action_line(out, s, act);
 		if (act->block)
 			write_block(out, act->block);
 	}

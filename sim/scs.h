@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 #include "xml.h"
@@ -33,7 +34,18 @@ typedef enum scs_verb {
 	SCS_SENDS,
 	SCS_RECEIVES,
 	SCS_RECEIVES_NOTHING,
+	/* mucsim extensions (README, "Beyond scansion"): runs that control
+	 * the network and the clock.  Scripts without them stay valid for
+	 * real scansion. */
+	SCS_QUEUES,             /* "Romeo queues:" — sends, the network waits */
+	SCS_DELIVER_FROM,       /* "Network delivers from Romeo" */
+	SCS_DELIVER_TO,         /* "Network delivers to Romeo" */
+	SCS_SETTLES,            /* "Network settles" — everything in flight */
+	SCS_ADVANCES,           /* "Clock advances 300000 ms" */
 } scs_verb;
+
+/* True for the mucsim extension verbs. */
+bool scs_verb_is_extension(scs_verb v);
 
 typedef struct scs_client {
 	const char *name;       /* "Juliet's phone" */
@@ -54,6 +66,7 @@ typedef struct scs_action {
 	const char *comment;    /* '#' lines since the previous action (the
 				 * text after '#', trimmed), joined by '\n';
 				 * NULL when none */
+	uint64_t ms;            /* SCS_ADVANCES: how far the clock moves */
 } scs_action;
 
 typedef struct scs_script scs_script;
@@ -94,6 +107,9 @@ size_t scs_add_client(scs_script *s, const char *name, const char *jid,
  * (NULL for none; lines joined by '\n').  line 0 lets the writer number it. */
 void scs_add_action(scs_script *s, scs_verb verb, size_t client,
 		const char *block, const char *comment);
+
+/* Append "Clock advances MS ms". */
+void scs_add_advance(scs_script *s, uint64_t ms, const char *comment);
 
 /* Write the script in scansion's format: it parses back to an equal script
  * (same clients, actions, blocks modulo indentation). */

@@ -157,6 +157,58 @@ static void test_verbose_transcript(void **state)
 	scs_free(s);
 }
 
+#define TWO \
+	"# ext\n[Client] Romeo\n\tjid: romeo@localhost/r\n\tpassword: x\n\n" \
+	"[Client] Juliet\n\tjid: juliet@localhost/j\n\tpassword: x\n\n-----\n\n" \
+	"Romeo connects\n\nJuliet connects\n\n"
+
+/* Held traffic moves only when the script says so, link by link. */
+static void test_extensions_control_the_network(void **state)
+{
+	const char *text = TWO
+		"Romeo queues:\n\t<message to='juliet@localhost/j' id='1'/>\n\n"
+		"Juliet receives: nothing\n\n"
+		"Network delivers from Romeo\n\n"
+		"Juliet receives: nothing\n\n"
+		"Network delivers to Juliet\n\n"
+		"Juliet receives:\n\t<message from='romeo@localhost/r' id='1'/>\n\n"
+		"Romeo queues:\n\t<message to='juliet@localhost/j' id='2'/>\n\n"
+		"Network settles\n\n"
+		"Juliet receives:\n\t<message id='2'/>\n";
+	buf report = BUF_INIT;
+	run_result r = play(text, true, &report);
+	if (!r.passed)
+		fail_msg("%s", buf_str(&report));
+	buf_reset(&report);
+	const char *bad = TWO "Network delivers from Romeo\n";
+	assert_false(play(bad, true, &report).passed);
+	assert_non_null(strstr(buf_str(&report), "nothing is in flight from Romeo"));
+	buf_free(&report);
+}
+
+/* The clock: a locked room opens to others after five minutes. */
+static void test_clock_extension(void **state)
+{
+	char text[4096];
+	snprintf(text, sizeof text, "%s",
+		"# clock\n[Client] Romeo\n\tjid: romeo@localhost/r\n\tpassword: x\n\n"
+		"[Client] Juliet\n\tjid: juliet@localhost/j\n\tpassword: x\n\n-----\n\n"
+		"Romeo connects\n\nJuliet connects\n\n"
+		"Romeo sends:\n\t<presence to='room@conference.localhost/Romeo'><x xmlns='http://jabber.org/protocol/muc'/></presence>\n\n"
+		"Clock advances 299999 ms\n\n"
+		"Juliet sends:\n\t<presence to='room@conference.localhost/Juliet'><x xmlns='http://jabber.org/protocol/muc'/></presence>\n\n"
+		"Juliet receives:\n\t<presence type='error' from='room@conference.localhost/Juliet'/>\n\n"
+		"Clock advances 1 ms\n\n"
+		"Juliet sends:\n\t<presence to='room@conference.localhost/Juliet'><x xmlns='http://jabber.org/protocol/muc'/></presence>\n\n"
+		"Juliet receives:\n\t<presence from='room@conference.localhost/Romeo'/>\n"
+		"\t<presence from='room@conference.localhost/Juliet'/>\n");
+	buf report = BUF_INIT;
+	run_result r = play(text, false, &report);
+	if (!r.passed)
+		fail_msg("%s", buf_str(&report));
+	buf_free(&report);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -168,6 +220,8 @@ int main(void)
 		cmocka_unit_test(test_received_nothing),
 		cmocka_unit_test(test_same_seed_same_hash),
 		cmocka_unit_test(test_verbose_transcript),
+		cmocka_unit_test(test_extensions_control_the_network),
+		cmocka_unit_test(test_clock_extension),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -648,6 +648,44 @@ static const char *default_shared_dir(char *out, size_t size)
 	return out;
 }
 
+/* The mucsim extension lines parse, and write back as written. */
+static void test_extension_lines(void **state)
+{
+	static const char text[] =
+		"# ext\n\n[Client] Romeo\n\tjid: romeo@localhost\n\n-----\n\n"
+		"Romeo queues:\n\t<message/>\n\n"
+		"Network delivers from Romeo\n\n"
+		"Network delivers to Romeo\n\n"
+		"Network settles\n\n"
+		"Clock advances 300000 ms\n";
+	scs_error err;
+	scs_script *s = scs_parse("ext.scs", text, strlen(text), &err);
+	assert_non_null(s);
+	static const scs_verb verbs[] = {SCS_QUEUES, SCS_DELIVER_FROM, SCS_DELIVER_TO,
+		SCS_SETTLES, SCS_ADVANCES};
+	assert_int_equal(scs_action_count(s), 5);
+	for (size_t i = 0; i < 5; i++) {
+		assert_int_equal(scs_action_at(s, i)->verb, verbs[i]);
+		assert_true(scs_verb_is_extension(verbs[i]));
+	}
+	assert_int_equal(scs_action_at(s, 4)->ms, 300000);
+	buf out = BUF_INIT;
+	scs_write(&out, s);
+	assert_string_equal(buf_str(&out), text);
+	buf_free(&out);
+	scs_free(s);
+	static const char *const bad[] = {
+		"Network delivers from Nobody\n", "Clock advances soon\n",
+		"Clock advances 5 s\n", "Network sleeps\n",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char t[256];
+		snprintf(t, sizeof t, "[Client] Romeo\n\tjid: romeo@localhost\n-----\n%s", bad[i]);
+		assert_null(scs_parse("bad.scs", t, strlen(t), &err));
+		assert_int_equal(err.line, 4);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	char shared[4096];
@@ -664,6 +702,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_build_and_write),
 		cmocka_unit_test(test_expand),
 		cmocka_unit_test(test_mutations),
+		cmocka_unit_test(test_extension_lines),
 		cmocka_unit_test_prestate(test_shared_suite, (void *)dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
