@@ -2,6 +2,7 @@
 #include "run.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "client.h"
@@ -265,9 +266,37 @@ static void check_all_read(player *p)
 	}
 }
 
+/* Options win over the script's [Simulator] settings, which win over
+ * the defaults.  False (with a report) for a setting that is not valid. */
+static bool resolve_settings(const scs_script *s, const run_options *o,
+		world_config *cfg, buf *report)
+{
+	const char *name = scs_setting(s, "profile");
+	cfg->profile = o->profile ? o->profile : profile_find(name ? name : PROFILE_DEFAULT);
+	if (!cfg->profile) {
+		buf_printf(report, "%s: unknown profile '%s' (known: %s)\n", scs_file(s),
+				name, profile_names());
+		return false;
+	}
+	const char *seed = scs_setting(s, "seed");
+	cfg->seed = o->seed;
+	if (!o->seed_set && seed) {
+		char *end;
+		cfg->seed = strtoull(seed, &end, 0);
+		if (!*seed || *end) {
+			buf_printf(report, "%s: the seed must be a number, not '%s'\n",
+					scs_file(s), seed);
+			return false;
+		}
+	}
+	return true;
+}
+
 run_result run_script(const scs_script *s, const run_options *o, buf *report)
 {
-	world_config cfg = {o->seed, service_admins, o->profile};
+	world_config cfg = {.admins = service_admins};
+	if (!resolve_settings(s, o, &cfg, report))
+		return (run_result){.passed = false};
 	player p = {0};
 	p.s = s;
 	p.o = o;

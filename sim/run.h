@@ -25,8 +25,10 @@ typedef struct run_options {
 	bool strict;
 	bool show_dropped;     /* report what scansion mode dropped, and where */
 	bool verbose;          /* append the whole transcript to the report */
-	const profile *profile; /* Prosody release modelled; NULL: the default */
+	const profile *profile; /* Prosody release modelled; NULL: the script's
+				 * [Simulator] setting, else PROFILE_DEFAULT */
 	uint64_t seed;
+	bool seed_set;          /* false: the script's setting, else 0 */
 } run_options;
 
 typedef struct run_result {

@@ -30,12 +30,17 @@ enum {
 	QUOTE_MAX = 60,            /* bytes of input quoted in a message */
 };
 
+/* The keys of the [Simulator] block (a mucsim extension). */
+static const char *const setting_keys[] = {"profile", "seed"};
+enum { SETTINGS = sizeof setting_keys / sizeof *setting_keys };
+
 struct scs_script {
 	arena *a;
 	const char *file;
 	const char *title;
 	vec clients;               /* scs_client * */
 	vec actions;               /* scs_action * */
+	const char *settings[SETTINGS];
 };
 
 /* How blocks are parsed (../shared/SCANSION.md, "Matching"). */
@@ -366,6 +371,27 @@ void scs_add_action(scs_script *s, scs_verb verb, size_t client,
 			copy_or_null(s->a, comment));
 }
 
+static long setting_index(const char *key)
+{
+	for (size_t i = 0; i < SETTINGS; i++)
+		if (!strcmp(setting_keys[i], key))
+			return (long)i;
+	return -1;
+}
+
+const char *scs_setting(const scs_script *s, const char *key)
+{
+	long i = setting_index(key);
+	return i < 0 ? NULL : s->settings[i];
+}
+
+void scs_set_setting(scs_script *s, const char *key, const char *value)
+{
+	long i = setting_index(key);
+	if (i >= 0)
+		s->settings[i] = copy_or_null(s->a, value);
+}
+
 void scs_add_advance(scs_script *s, uint64_t ms, const char *comment)
 {
 	action_push(s, SCS_ADVANCES, 0, NULL, copy_or_null(s->a, comment))->ms = ms;
@@ -465,11 +491,14 @@ typedef struct parser {
 	scs_error *err;
 	span rest;                 /* input not read yet */
 	unsigned no;               /* number of the last line read */
-	long client;               /* header: client being described, or -1 */
+	long client;               /* header: client being described, -1 none,
+				 * SETTINGS_BLOCK in [Simulator] */
 	buf comment;               /* actions: '#' lines since the last action */
 	unsigned comment_lines;
 	xml_parser *xml;           /* checks blocks */
 } parser;
+
+enum { SETTINGS_BLOCK = -2 };
 
 static bool fail(parser *p, unsigned line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -596,9 +625,15 @@ static bool parse_client_line(parser *p, const script_line *l)
 				"dashes ending the header, got '%.*s'", QUOTE(t));
 	span kind = {t.s + 1, (size_t)(close - t.s) - 1};
 	span name = span_trim(span_from(t, (size_t)(close - t.s) + 1));
+	if (span_eq(kind, "Simulator") && !name.len) {
+		if (!client_check(p))
+			return false;
+		p->client = SETTINGS_BLOCK;
+		return true;
+	}
 	if (!span_eq(kind, "Client"))
-		return fail(p, l->no, "unknown section '[%.*s]' (only [Client] "
-				"is supported)", QUOTE(kind));
+		return fail(p, l->no, "unknown section '[%.*s]' (expected [Client] "
+				"or [Simulator])", QUOTE(kind));
 	if (!name.len)
 		return fail(p, l->no, "[Client] without a name");
 	long dup = client_find(p->s, name);
@@ -614,9 +649,30 @@ static bool parse_client_line(parser *p, const script_line *l)
 	return true;
 }
 
+static bool parse_setting(parser *p, const script_line *l, span key, span value)
+{
+	for (size_t i = 0; i < SETTINGS; i++) {
+		if (!span_eq(key, setting_keys[i]))
+			continue;
+		if (p->s->settings[i])
+			return fail(p, l->no, "duplicate setting '%s'", setting_keys[i]);
+		p->s->settings[i] = arena_strndup(p->s->a, value.s, value.len);
+		return true;
+	}
+	return fail(p, l->no, "unknown setting '%.*s' (expected profile or seed)",
+			QUOTE(key));
+}
+
 static bool parse_client_key(parser *p, const script_line *l)
 {
 	span t = span_trim(l->text);
+	if (p->client == SETTINGS_BLOCK) {
+		const char *colon = memchr(t.s, ':', t.len);
+		if (!colon)
+			return fail(p, l->no, "expected 'key: value', got '%.*s'", QUOTE(t));
+		return parse_setting(p, l, span_trim((span){t.s, (size_t)(colon - t.s)}),
+				span_trim(span_from(t, (size_t)(colon - t.s) + 1)));
+	}
 	if (p->client < 0)
 		return fail(p, l->no, "indented line outside a [Client] block");
 	scs_client *c = client_at(p->s, (size_t)p->client);
@@ -1028,6 +1084,17 @@ void scs_write(buf *out, const scs_script *s)
 	}
 	for (size_t i = 0; i < s->clients.len; i++)
 		write_client(out, client_at(s, i));
+	bool settings = false;
+	for (size_t i = 0; i < SETTINGS; i++) {
+		if (!s->settings[i])
+			continue;
+		if (!settings)
+			buf_puts(out, "[Simulator]\n");
+		settings = true;
+		buf_printf(out, "\t%s: %s\n", setting_keys[i], s->settings[i]);
+	}
+	if (settings)
+		buf_putc(out, '\n');
 	buf_puts(out, "-----\n");
 	for (size_t i = 0; i < s->actions.len; i++) {
 		const scs_action *act = s->actions.items[i];

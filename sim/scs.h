@@ -108,6 +108,12 @@ size_t scs_add_client(scs_script *s, const char *name, const char *jid,
 void scs_add_action(scs_script *s, scs_verb verb, size_t client,
 		const char *block, const char *comment);
 
+/* Settings of the [Simulator] header block (a mucsim extension: a script
+ * that does not need one stays valid for scansion): "profile" and "seed".
+ * NULL when unset. */
+const char *scs_setting(const scs_script *s, const char *key);
+void scs_set_setting(scs_script *s, const char *key, const char *value);
+
 /* Append "Clock advances MS ms". */
 void scs_add_advance(scs_script *s, uint64_t ms, const char *comment);
 

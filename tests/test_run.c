@@ -209,6 +209,39 @@ static void test_clock_extension(void **state)
 	buf_free(&report);
 }
 
+/* A [Simulator] block picks the profile; --profile would override it. */
+static void test_settings_choose_profile(void **state)
+{
+	static const char *const fmt =
+		"# settings\n[Client] Romeo\n\tjid: romeo@localhost/r\n\tpassword: x\n\n"
+		"[Client] Juliet\n\tjid: juliet@localhost/j\n\tpassword: x\n\n"
+		"[Simulator]\n\tprofile: %s\n\n-----\n\n"
+		"Romeo connects\n\nJuliet connects\n\n"
+		"Romeo sends:\n\t<presence to='room@conference.localhost/Romeo'><x xmlns='http://jabber.org/protocol/muc'/></presence>\n\n"
+		"Juliet sends:\n\t<presence to='room@conference.localhost/Juliet'><x xmlns='http://jabber.org/protocol/muc'/></presence>\n\n"
+		"Juliet receives:\n\t<presence type='error'><error code='404'/></presence>\n";
+	char text[2048];
+	buf report = BUF_INIT;
+	snprintf(text, sizeof text, fmt, "0.11");
+	scs_error err;
+	scs_script *s = scs_parse("settings.scs", text, strlen(text), &err);
+	assert_non_null(s);
+	run_options o = {0};
+	assert_true(run_script(s, &o, &report).passed);
+	o.profile = profile_find("0.12");
+	assert_false(run_script(s, &o, &report).passed);
+	scs_free(s);
+	snprintf(text, sizeof text, fmt, "9.9");
+	s = scs_parse("settings.scs", text, strlen(text), &err);
+	assert_non_null(s);
+	buf_reset(&report);
+	o.profile = NULL;
+	assert_false(run_script(s, &o, &report).passed);
+	assert_non_null(strstr(buf_str(&report), "unknown profile '9.9'"));
+	scs_free(s);
+	buf_free(&report);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -222,6 +255,7 @@ int main(void)
 		cmocka_unit_test(test_verbose_transcript),
 		cmocka_unit_test(test_extensions_control_the_network),
 		cmocka_unit_test(test_clock_extension),
+		cmocka_unit_test(test_settings_choose_profile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

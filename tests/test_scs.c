@@ -686,6 +686,38 @@ static void test_extension_lines(void **state)
 	}
 }
 
+/* The [Simulator] block: settings parse, write back, and are checked. */
+static void test_settings_block(void **state)
+{
+	static const char text[] =
+		"# settings\n\n[Client] Romeo\n\tjid: romeo@localhost\n\n"
+		"[Simulator]\n\tprofile: 0.11\n\tseed: 42\n\n-----\n\nRomeo connects\n";
+	scs_error err;
+	scs_script *s = scs_parse("set.scs", text, strlen(text), &err);
+	assert_non_null(s);
+	assert_string_equal(scs_setting(s, "profile"), "0.11");
+	assert_string_equal(scs_setting(s, "seed"), "42");
+	assert_null(scs_setting(s, "colour"));
+	buf out = BUF_INIT;
+	scs_write(&out, s);
+	assert_string_equal(buf_str(&out), text);
+	buf_free(&out);
+	scs_free(s);
+	static const struct {
+		const char *text, *message;
+	} bad[] = {
+		{"[Simulator]\n\tcolour: red\n-----\n", "unknown setting 'colour'"},
+		{"[Simulator]\n\tseed: 1\n\tseed: 2\n-----\n", "duplicate setting 'seed'"},
+		{"[Simulator]\n\tseed\n-----\n", "expected 'key: value'"},
+		{"[Simulator] x\n-----\n", "unknown section '[Simulator]'"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		assert_null(scs_parse("bad.scs", bad[i].text, strlen(bad[i].text), &err));
+		if (!strstr(err.message, bad[i].message))
+			fail_msg("case %zu: %s", i, err.message);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	char shared[4096];
@@ -703,6 +735,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_expand),
 		cmocka_unit_test(test_mutations),
 		cmocka_unit_test(test_extension_lines),
+		cmocka_unit_test(test_settings_block),
 		cmocka_unit_test_prestate(test_shared_suite, (void *)dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

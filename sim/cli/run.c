@@ -34,8 +34,9 @@ static void run_usage(FILE *f)
 		"  --strict          lossless delivery: every stanza must be expected\n"
 		"  --show-dropped    list what scansion mode dropped unread\n"
 		"  --verbose         print the full transcript of each run\n"
-		"  --profile NAME    Prosody release to model: %s (default %s)\n"
-		"  --seed N          world seed (default 0)\n"
+		"  --profile NAME    Prosody release to model: %s (default: the script's\n"
+		"                    [Simulator] profile, else %s)\n"
+		"  --seed N          world seed (default: the script's, else 0)\n"
 		"  --junit FILE      also write a JUnit XML report\n",
 		profile_names(), PROFILE_DEFAULT);
 }
@@ -166,6 +167,7 @@ static int parse_options(run_cli *r, int argc, char **argv)
 		} else if (!strcmp(o, "--seed") && value) {
 			char *end;
 			r->opts.seed = strtoull(value, &end, 0);
+			r->opts.seed_set = true;
 			if (*end || !*value) {
 				fprintf(stderr, "mucsim: --seed needs a number, not '%s'\n", value);
 				return 2;
@@ -193,7 +195,6 @@ int cli_run(int argc, char **argv)
 {
 	run_cli r = {0};
 	r.a = arena_new();
-	r.opts.profile = profile_find(PROFILE_DEFAULT);
 	int status = parse_options(&r, argc, argv);
 	if (status < 0) {
 		if (r.junit) {
