@@ -259,3 +259,35 @@ size_t base64_encode(const void *in, size_t len, char *out)
 	*o = '\0';
 	return (size_t)(o - out);
 }
+
+/* The value of a base64 character, or -1. */
+static int base64_value(char c)
+{
+	const char *p = memchr(base64_alphabet, c, sizeof base64_alphabet);
+	return c && p ? (int)(p - base64_alphabet) : -1;
+}
+
+bool base64_decode(const char *in, size_t len, unsigned char *out, size_t *out_len)
+{
+	if (len % 4)
+		return false;
+	size_t n = 0;
+	for (size_t i = 0; i < len; i += 4) {
+		bool last = i + 4 == len;
+		int pad = last ? (in[i + 3] == '=') + (in[i + 2] == '=' && in[i + 3] == '=') : 0;
+		uint32_t v = 0;
+		for (int k = 0; k < 4; k++) {
+			int d = k >= 4 - pad ? 0 : base64_value(in[i + (size_t)k]);
+			if (d < 0)
+				return false;
+			v = v << 6 | (uint32_t)d;
+		}
+		out[n++] = (unsigned char)(v >> 16);
+		if (pad < 2)
+			out[n++] = (unsigned char)(v >> 8);
+		if (pad < 1)
+			out[n++] = (unsigned char)v;
+	}
+	*out_len = n;
+	return true;
+}

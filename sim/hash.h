@@ -20,6 +20,7 @@
 #ifndef MUCSIM_HASH_H
 #define MUCSIM_HASH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -61,5 +62,9 @@ void hmac_sha256(const void *key, size_t keylen, const void *msg,
  * returns its length (without the NUL), always 4 * ((len + 2) / 3).  out
  * must hold BASE64_ENCODED_SIZE(len) bytes; in may be NULL when len is 0. */
 size_t base64_encode(const void *in, size_t len, char *out);
+
+/* Decodes len characters of padded base64 into out (room for len/4*3
+ * bytes), setting *out_len; false for anything that is not base64. */
+bool base64_decode(const char *in, size_t len, unsigned char *out, size_t *out_len);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "client.h"
 #include "jid.h"
+#include "hash.h"
 #include "match.h"
 #include "muc/muc.h"
 #include "world.h"
@@ -208,11 +209,27 @@ static void play_deliver(player *p, bool to_client)
 				actor_name(p, act->client));
 }
 
+/* Extension: bytes that need not be one stanza, base64 in the block. */
+static void play_sends_bytes(player *p)
+{
+	const scs_action *act = p->act;
+	client *c = p->actors[act->client].c;
+	size_t n = strlen(act->block), len;
+	unsigned char *bytes = arena_alloc(world_arena(p->w), n / 4 * 3 + 1);
+	if (!base64_decode(act->block, n, bytes, &len)) {
+		fail(p, act->line, "'%s' is not base64", act->block);
+		return;
+	}
+	if (c)
+		client_send_raw(c, (const char *)bytes, len);
+}
+
 /* Which actions leave the world to run to quiescence afterwards: those
  * that make traffic, except the extensions that hold it back. */
 static bool runs_world(scs_verb v)
 {
-	return v == SCS_CONNECTS || v == SCS_DISCONNECTS || v == SCS_SENDS || v == SCS_SETTLES;
+	return v == SCS_CONNECTS || v == SCS_DISCONNECTS || v == SCS_SENDS
+		|| v == SCS_SENDS_BYTES || v == SCS_SETTLES;
 }
 
 static void play_action(player *p)
@@ -247,6 +264,9 @@ static void play_action(player *p)
 		break;
 	case SCS_ADVANCES:
 		world_advance(p->w, act->ms);
+		break;
+	case SCS_SENDS_BYTES:
+		play_sends_bytes(p);
 		break;
 	}
 	if (runs_world(act->verb) && !world_run(p->w, 0))

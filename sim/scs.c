@@ -884,6 +884,26 @@ static void comment_add(parser *p, span text)
 	buf_append(&p->comment, t.s, t.len);
 }
 
+/* "Name sends bytes: BASE64": the longest client name followed by it. */
+static bool bytes_parse(parser *p, span t, size_t *client, const char **data)
+{
+	static const char verb[] = "sends bytes:";
+	size_t best = 0;
+	for (size_t i = 0; i < p->s->clients.len; i++) {
+		const char *name = client_at(p->s, i)->name;
+		size_t n = strlen(name);
+		span rest = n < t.len ? span_trim(span_from(t, n)) : (span){"", 0};
+		if (n > best && n < t.len && is_blank_char(t.s[n]) && !memcmp(t.s, name, n)
+				&& rest.len >= sizeof verb - 1 && !memcmp(rest.s, verb, sizeof verb - 1)) {
+			best = n;
+			*client = i;
+			span b64 = span_trim(span_from(rest, sizeof verb - 1));
+			*data = arena_strndup(p->s->a, b64.s, b64.len);
+		}
+	}
+	return best > 0;
+}
+
 /* An extension line of line_forms[]; false when t is none of them. */
 static bool extension_parse(parser *p, span t, size_t *client, scs_verb *verb,
 		uint64_t *ms)
@@ -922,12 +942,15 @@ static bool parse_action(parser *p, const script_line *l)
 	size_t client = 0;
 	scs_verb verb = SCS_CONNECTS;
 	uint64_t ms = 0;
-	if (!extension_parse(p, span_trim(l->text), &client, &verb, &ms)
+	const char *bytes = NULL;
+	if (bytes_parse(p, span_trim(l->text), &client, &bytes))
+		verb = SCS_SENDS_BYTES;
+	else if (!extension_parse(p, span_trim(l->text), &client, &verb, &ms)
 			&& !action_line_parse(p, l, &client, &verb))
 		return false;
 	if (p->s->actions.len >= SCS_MAX_ACTIONS)
 		return fail(p, l->no, "too many actions (limit %d)", SCS_MAX_ACTIONS);
-	const char *block = NULL;
+	const char *block = bytes;
 	unsigned block_line = 0;
 	if (verb < ARRAY_LEN(verb_forms) && verb_forms[verb].block
 			&& !parse_block(p, l, &block, &block_line))
@@ -1060,6 +1083,10 @@ static void write_block(buf *out, const char *block)
 
 static void write_action_line(buf *out, const scs_script *s, const scs_action *act)
 {
+	if (act->verb == SCS_SENDS_BYTES) {
+		buf_printf(out, "%s sends bytes: %s\n", client_at(s, act->client)->name, act->block);
+		return;
+	}
 	for (size_t i = 0; i < ARRAY_LEN(line_forms); i++) {
 		const struct line_form *f = &line_forms[i];
 		if (f->verb != act->verb)
@@ -1102,7 +1129,7 @@ void scs_write(buf *out, const scs_script *s)
 		if (act->comment)
 			write_comment(out, act->comment);
 		write_action_line(out, s, act);
-		if (act->block)
+		if (act->block && act->verb != SCS_SENDS_BYTES)
 			write_block(out, act->block);
 	}
 }

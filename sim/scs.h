@@ -42,6 +42,8 @@ typedef enum scs_verb {
 	SCS_DELIVER_TO,         /* "Network delivers to Romeo" */
 	SCS_SETTLES,            /* "Network settles" — everything in flight */
 	SCS_ADVANCES,           /* "Clock advances 300000 ms" */
+	SCS_SENDS_BYTES,        /* "Romeo sends bytes: PGZvbz4=" (base64 in
+				 * block): what is not one stanza */
 } scs_verb;
 
 /* True for the mucsim extension verbs. */

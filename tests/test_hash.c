@@ -284,9 +284,31 @@ static void test_base64_null_empty(void **state)
 	assert_int_equal(out[0], '\0');
 }
 
+/* Decoding undoes encoding, and refuses what is not padded base64. */
+static void test_base64_decode(void **state)
+{
+	(void)state;
+	unsigned char in[64], out[64];
+	char text[BASE64_ENCODED_SIZE(64)];
+	for (size_t n = 0; n < sizeof in; n++) {
+		for (size_t i = 0; i < n; i++)
+			in[i] = (unsigned char)(i * 37 + n);
+		size_t len = base64_encode(in, n, text), got;
+		assert_true(base64_decode(text, len, out, &got));
+		assert_int_equal(got, n);
+		assert_memory_equal(in, out, n);
+	}
+	static const char *const bad[] = {"Zg", "Zg=", "Z===", "Zm9v!A==", "=AAA", "Zm=v"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		size_t got;
+		assert_false(base64_decode(bad[i], strlen(bad[i]), out, &got));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_base64_decode),
 		cmocka_unit_test(test_sha256_vectors),
 		cmocka_unit_test(test_sha256_empty_null),
 		cmocka_unit_test(test_sha256_million_a),

@@ -180,6 +180,13 @@ static void test_extensions_control_the_network(void **state)
 	if (!r.passed)
 		fail_msg("%s", buf_str(&report));
 	buf_reset(&report);
+	/* "<foo" is not one stanza: the server closes the stream. */
+	const char *bytes = TWO "Romeo sends bytes: PGZvbw==\n\n"
+		"Romeo receives:\n\t<error xmlns='http://etherx.jabber.org/streams'>"
+		"<not-well-formed xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></error>\n";
+	r = play(bytes, true, &report);
+	if (!r.passed)
+		fail_msg("%s", buf_str(&report));
 	const char *bad = TWO "Network delivers from Romeo\n";
 	assert_false(play(bad, true, &report).passed);
 	assert_non_null(strstr(buf_str(&report), "nothing is in flight from Romeo"));

@@ -657,14 +657,16 @@ static void test_extension_lines(void **state)
 		"Network delivers from Romeo\n\n"
 		"Network delivers to Romeo\n\n"
 		"Network settles\n\n"
-		"Clock advances 300000 ms\n";
+		"Clock advances 300000 ms\n\n"
+		"Romeo sends bytes: PGZvbz4=\n";
 	scs_error err;
 	scs_script *s = scs_parse("ext.scs", text, strlen(text), &err);
 	assert_non_null(s);
 	static const scs_verb verbs[] = {SCS_QUEUES, SCS_DELIVER_FROM, SCS_DELIVER_TO,
-		SCS_SETTLES, SCS_ADVANCES};
-	assert_int_equal(scs_action_count(s), 5);
-	for (size_t i = 0; i < 5; i++) {
+		SCS_SETTLES, SCS_ADVANCES, SCS_SENDS_BYTES};
+	assert_int_equal(scs_action_count(s), 6);
+	assert_string_equal(scs_action_at(s, 5)->block, "PGZvbz4=");
+	for (size_t i = 0; i < 6; i++) {
 		assert_int_equal(scs_action_at(s, i)->verb, verbs[i]);
 		assert_true(scs_verb_is_extension(verbs[i]));
 	}
