@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check/check.h"
 #include "client.h"
 #include "jid.h"
 #include "hash.h"
@@ -26,6 +27,7 @@ typedef struct player {
 	const run_options *o;
 	buf *report;
 	world *w;
+	checker *check;        /* NULL unless run_options.check */
 	match_captures *caps;
 	actor *actors;
 	long reader;           /* actor whose read is open, or -1 */
@@ -273,6 +275,20 @@ static void play_action(player *p)
 		fail(p, act->line, "the world does not quiesce after this action");
 }
 
+/* --check: judge what happened so far; the first violation fails the
+ * script at the action where it is seen. */
+static void play_check(player *p, unsigned line)
+{
+	if (!p->check)
+		return;
+	check_quiescent(p->check);
+	const check_violation *v = check_first(p->check);
+	if (!v || p->failed)
+		return;
+	fail(p, line, "the invariant checker objects:");
+	check_write(p->report, v);
+}
+
 /* Strict mode: everything delivered must have been read. */
 static void check_all_read(player *p)
 {
@@ -323,12 +339,15 @@ run_result run_script(const scs_script *s, const run_options *o, buf *report)
 	p.report = report;
 	p.w = world_new(&cfg);
 	muc_attach(p.w, MUC_DOMAIN);
+	if (o->check)
+		p.check = check_attach(p.w, MUC_DOMAIN);
 	p.reader = -1;
 	p.caps = match_captures_new(world_arena(p.w));
 	p.actors = arena_alloc(world_arena(p.w), (scs_client_count(s) + 1) * sizeof *p.actors);
 	for (size_t i = 0; i < scs_action_count(s) && !p.failed; i++) {
 		p.act = scs_action_at(s, i);
 		play_action(&p);
+		play_check(&p, p.act->line);
 	}
 	if (!p.failed) {
 		close_read(&p);
@@ -339,6 +358,7 @@ run_result run_script(const scs_script *s, const run_options *o, buf *report)
 		if (p.actors[i].c)
 			client_disconnect(p.actors[i].c);
 	world_run(p.w, 0);
+	play_check(&p, p.act ? p.act->line : 0);
 	if (o->verbose) {
 		buf_puts(report, "transcript:\n");
 		world_write_transcript(report, p.w);

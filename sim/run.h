@@ -29,6 +29,7 @@ typedef struct run_options {
 				 * [Simulator] setting, else PROFILE_DEFAULT */
 	uint64_t seed;
 	bool seed_set;          /* false: the script's setting, else 0 */
+	bool check;             /* judge the run with the invariant checker */
 } run_options;
 
 typedef struct run_result {
@@ -40,7 +41,9 @@ typedef struct run_result {
 
 /* Play s and describe the outcome in report: on failure the script line,
  * the expected and the received stanza pretty-printed, and the first
- * difference. */
+ * difference.  With o->check, a checker (check/check.h) watches the world
+ * and is asked after every action; its first violation fails the script
+ * at that action, reported as check_write writes it. */
 run_result run_script(const scs_script *s, const run_options *o, buf *report);
 
 #endif

@@ -356,6 +356,10 @@ static char *block_normalize(arena *a, span text)
 			for (; blanks; blanks--)
 				buf_putc(&out, '\n');
 		}
+		/* A carriage return that ends a line is a line break to XML;
+		 * written back it would end the line and vanish, so drop it now. */
+		while (line.len > indent && line.s[line.len - 1] == '\r')
+			line.len--;
 		buf_append(&out, line.s + indent, line.len - indent);
 	}
 	char *block = arena_strndup(a, buf_str(&out), out.len);

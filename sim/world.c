@@ -519,7 +519,9 @@ void world_record(world *w, world_hop hop, const char *from, const char *to,
 		const xml_node *stanza)
 {
 	world_event *ev = arena_alloc(w->arena, sizeof *ev);
-	if (hop == HOP_TO_SERVER)
+	/* The server and the components rewrite what they are handed: keep
+	 * the stanza as it was delivered. */
+	if (hop != HOP_TO_CLIENT)
 		stanza = xml_copy(w->arena, stanza);
 	ev->hop = hop;
 	ev->step = w->steps;

@@ -163,8 +163,8 @@ void world_send_raw(world *w, size_t idx, const char *bytes, size_t len);
 void world_send_close(world *w, size_t idx);
 /* Put in flight on client idx's server→client link. */
 void world_push(world *w, size_t idx, xml_node *stanza);
-/* Record a delivery (the stanza is copied when it goes to the server,
- * which then rewrites it in place). */
+/* Record a delivery (a stanza for the server or a component is copied:
+ * they rewrite it in place). */
 void world_record(world *w, world_hop hop, const char *from, const char *to,
 		const xml_node *stanza);
 /* Hand a stanza to the component owning `domain`; false if none does. */

@@ -32,6 +32,8 @@ static void run_usage(FILE *f)
 		"\n"
 		"options:\n"
 		"  --strict          lossless delivery: every stanza must be expected\n"
+		"  --check           judge every step with the invariant checker; a\n"
+		"                    violation fails the script\n"
 		"  --show-dropped    list what scansion mode dropped unread\n"
 		"  --verbose         print the full transcript of each run\n"
 		"  --profile NAME    Prosody release to model: %s (default: the script's\n"
@@ -152,6 +154,8 @@ static int parse_options(run_cli *r, int argc, char **argv)
 			return 0;
 		} else if (!strcmp(o, "--strict")) {
 			r->opts.strict = true;
+		} else if (!strcmp(o, "--check")) {
+			r->opts.check = true;
 		} else if (!strcmp(o, "--show-dropped")) {
 			r->opts.show_dropped = true;
 		} else if (!strcmp(o, "--verbose") || !strcmp(o, "-v")) {

@@ -88,11 +88,14 @@ bool room_set_affiliation(muc_room *r, const char *actor, const char *jid_text,
 	xml_node *x = xml_new(A(r), NS_MUC_USER, "x");
 	if (role == ROLE_NONE)
 		room_add_status(r, x, aff == AFF_OUTCAST ? "301" : "321");
-	size_t n = room_occupant_count(r), k = 0;
+	size_t n, k = 0;
+	const char **nicks = room_occupant_nicks(r, &n);
 	muc_occupant **updated = arena_alloc(A(r), (n + 1) * sizeof *updated);
 	muc_role *old_roles = arena_alloc(A(r), (n + 1) * sizeof *old_roles);
 	for (size_t i = 0; i < n; i++) {
-		muc_occupant *o = room_occupant_at(r, i);
+		muc_occupant *o = room_occupant_by_nick(r, nicks[i]);
+		if (!o)
+			continue;
 		bool hit = !strcmp(o->bare_jid, target) || (host_only && aff == AFF_OUTCAST
 				&& !strcmp(jid_domain_of(A(r), o->bare_jid), target));
 		if (!hit)

@@ -259,6 +259,10 @@ muc_occupant *room_occupant_at(const muc_room *r, size_t i);
 /* A presence without MUC payloads (muc/util filter_muc_x). */
 xml_node *presence_filtered(arena *a, const xml_node *presence);
 
+/* The occupant JIDs of everyone in the room now, for loops whose body
+ * may change the room: look each up again and skip those gone, as
+ * Prosody's next() over the live table does. */
+const char **room_occupant_nicks(const muc_room *r, size_t *n);
 void room_route_to_occupant(muc_room *r, const muc_occupant *o, xml_node *stanza);
 void room_broadcast(muc_room *r, xml_node *stanza, muc_role min_role);
 void room_broadcast_message(muc_room *r, xml_node *stanza);

@@ -10,14 +10,18 @@ static const char *const role_options[] = {
 	"moderator", "moderator", NULL,
 };
 
-/* Stored as a bit per role; 0 means the default: visitor, participant,
- * moderator. */
-enum { DEFAULT_SET = (1 << ROLE_VISITOR) | (1 << ROLE_PARTICIPANT) | (1 << ROLE_MODERATOR) };
+/* Stored as a bit per role, with STORED set once a configuration chose
+ * the set (which may be empty); 0 means the default: visitor,
+ * participant, moderator. */
+enum {
+	DEFAULT_SET = (1 << ROLE_VISITOR) | (1 << ROLE_PARTICIPANT) | (1 << ROLE_MODERATOR),
+	STORED = 1 << 8,
+};
 
 static unsigned broadcast_set(const muc_room *r)
 {
 	uint64_t set = room_number(r, NUM_BROADCAST);
-	return set ? (unsigned)set : DEFAULT_SET;
+	return set ? (unsigned)set & ~STORED : DEFAULT_SET;
 }
 
 bool room_broadcasts(const muc_room *r, muc_role role)
@@ -46,8 +50,9 @@ static bool broadcast_submit(muc_room *r, const muc_value *v, bool *codes)
 	unsigned old = broadcast_set(r);
 	if (set == old)
 		return true;
-	/* An empty set reads as the default, as Prosody's `or default` does. */
-	room_number_set(r, NUM_BROADCAST, set ? set : DEFAULT_SET);
+	/* Even a set of unknown role names is a table, not nil: nobody's
+	 * presence is broadcast then (presence_broadcast.lib.lua L24). */
+	room_number_set(r, NUM_BROADCAST, set | STORED);
 	codes[STATUS_CONFIG_CHANGED] = true;
 	for (size_t i = 0; i < room_occupant_count(r); i++) {
 		muc_occupant *o = room_occupant_at(r, i);

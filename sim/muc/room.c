@@ -479,12 +479,25 @@ void room_route_to_occupant(muc_room *r, const muc_occupant *o, xml_node *stanza
 }
 
 /* Broadcast to every occupant whose role is at least min_role. */
+const char **room_occupant_nicks(const muc_room *r, size_t *n)
+{
+	*n = r->occupants.len;
+	const char **nicks = arena_alloc(room_arena(r), (*n + 1) * sizeof *nicks);
+	for (size_t i = 0; i < *n; i++)
+		nicks[i] = ((muc_occupant *)r->occupants.items[i])->nick;
+	return nicks;
+}
+
 void room_broadcast(muc_room *r, xml_node *stanza, muc_role min_role)
 {
-	size_t n = r->occupants.len;
-	for (size_t i = 0; i < n && i < r->occupants.len; i++) {
-		muc_occupant *o = r->occupants.items[i];
-		if (o->role >= min_role)
+	/* A copy bounced by a gone session can remove an occupant while the
+	 * broadcast goes on; everyone still there must get theirs. */
+	size_t n;
+	const char **nicks = room_occupant_nicks(r, &n);
+	for (size_t i = 0; i < n; i++) {
+		long k = occupant_index(r, nicks[i]);
+		muc_occupant *o = k < 0 ? NULL : r->occupants.items[k];
+		if (o && o->role >= min_role)
 			room_route_to_occupant(r, o, stanza);
 	}
 }

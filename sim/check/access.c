@@ -1,0 +1,134 @@
+/* access.c — who may be in a room: the invariants password, lock, ban and
+ * members-only (at a join and after every transaction), nick, and destroy
+ * (no occupant outlives destruction); definitions in check.c. */
+#include "judge.h"
+
+#include <string.h>
+
+/* ---- joins ------------------------------------------------------------ */
+
+/* The password a join presence carries; empty is none (password.lib.lua
+ * L46-49). */
+static const char *join_password(const input *in)
+{
+	const xml_node *x = in ? xml_child(in->stanza, "x", NS_MUC_CHECK) : NULL;
+	const char *p = x ? xml_child_text(x, "password", NS_MUC_CHECK) : NULL;
+	return p && *p ? p : NULL;
+}
+
+static void check_join(judge *j, const delivery *join, shadow_room *r)
+{
+	checker *c = j->c;
+	const input *in = judge_presence_from(j, join->to, r->addr);
+	uint64_t now = in ? in->now_ms : world_now(c->w);
+	const char *who = join->to;
+	affiliation_lookup aff = shadow_affiliation(c, r, addr_bare(c, who));
+	if (r->password.known && r->password.value
+			&& !read_is(join_password(in), r->password.value))
+		judge_report(j, "password", join->step, join->stanza,
+				"%s joined %s without its password", who, r->addr);
+	else if (r->locked.known && shadow_locked(r, now))
+		judge_report(j, "lock", join->step, join->stanza,
+				"%s joined %s while it was locked", who, r->addr);
+	else if (aff.known && aff.affiliation == AFF_OUTCAST)
+		judge_report(j, "ban", join->step, join->stanza,
+				"%s, an outcast, joined %s", who, r->addr);
+	else if (r->members_only.known && r->members_only.value && aff.known
+			&& aff.affiliation <= AFF_NONE)
+		judge_report(j, "members-only", join->step, join->stanza,
+				"%s, not a member, joined members-only %s", who, r->addr);
+}
+
+void access_check_joins(judge *j)
+{
+	for (size_t i = 0; i < judge_delivery_count(j); i++) {
+		const delivery *d = judge_delivery(j, i);
+		if (!d->room || judge_join_of(j, d->to, d->room) != d)
+			continue;
+		shadow_room *r = shadow_room_get(j->c, d->room);
+		if (read_has_status(read_muc_user(d->stanza), "201"))
+			continue;  /* the creating presence, judged by nothing but itself */
+		if (r->existence != ROOM_PRESENT) {
+			shadow_room_doubt(r);  /* it existed after all */
+			continue;
+		}
+		check_join(j, d, r);
+	}
+}
+
+/* ---- the state a transaction leaves ----------------------------------- */
+
+/* The step where a transaction's effects are complete. */
+static uint64_t last_step(const judge *j)
+{
+	size_t n = judge_delivery_count(j);
+	return n ? judge_delivery(j, n - 1)->step : j->t->step;
+}
+
+static void check_occupant(judge *j, shadow_room *r, const roster_entry *e)
+{
+	checker *c = j->c;
+	affiliation_lookup aff = shadow_affiliation(c, r, addr_bare(c, e->session));
+	const char *reserver = shadow_reserved_by(r, addr_resource(e->nick));
+	if (r->destroyed)
+		judge_report(j, "destroy", last_step(j), NULL,
+				"%s is still an occupant session of destroyed %s", e->session, r->addr);
+	else if (aff.known && aff.affiliation == AFF_OUTCAST)
+		judge_report(j, "ban", last_step(j), NULL,
+				"%s, an outcast, is still an occupant session of %s", e->session, r->addr);
+	else if (r->members_only.known && r->members_only.value && aff.known
+			&& aff.affiliation <= AFF_NONE)
+		judge_report(j, "members-only", last_step(j), NULL,
+				"%s, not a member, is still in members-only %s", e->session, r->addr);
+	else if (reserver && reserver != addr_bare(c, e->session))
+		judge_report(j, "nick", last_step(j), NULL,
+				"%s holds %s, which %s reserved", e->session, e->nick, reserver);
+}
+
+/* One bare JID per nick among the connected sessions. */
+static void check_nick_holders(judge *j, shadow_room *r, const roster_entry *e)
+{
+	checker *c = j->c;
+	for (size_t k = 0; k < r->roster.len; k++) {
+		const roster_entry *f = shadow_roster_at(r, k);
+		if (f->nick == e->nick && addr_bare(c, f->session) != addr_bare(c, e->session)
+				&& track_connected(c, f->session))
+			judge_report(j, "nick", last_step(j), NULL, "%s and %s both hold %s",
+					e->session, f->session, e->nick);
+	}
+}
+
+static void check_room_state(judge *j, shadow_room *r)
+{
+	if (r->existence == ROOM_UNCERTAIN)
+		return;
+	for (size_t i = 0; i < r->roster.len; i++) {
+		const roster_entry *e = shadow_roster_at(r, i);
+		if (!track_connected(j->c, e->session))
+			continue;  /* leaving: what it is told is lost */
+		check_occupant(j, r, e);
+		check_nick_holders(j, r, e);
+	}
+}
+
+/* Whether a room is addressed or heard from in this transaction; the
+ * service's ad-hoc commands reach every room. */
+static bool touches(const judge *j, const char *room)
+{
+	for (size_t i = 0; i < judge_input_count(j); i++)
+		if (judge_input(j, i)->room == room || !judge_input(j, i)->room)
+			return true;
+	for (size_t i = 0; i < judge_delivery_count(j); i++)
+		if (judge_delivery(j, i)->room == room)
+			return true;
+	return false;
+}
+
+void access_check_state(judge *j)
+{
+	for (size_t i = 0; i < shadow_room_count(j->c); i++) {
+		shadow_room *r = shadow_room_at(j->c, i);
+		if (touches(j, r->addr))
+			check_room_state(j, r);
+	}
+}

@@ -1,0 +1,440 @@
+/* effects.c — what each input of a judged transaction changed, applied to
+ * the model only as far as its outcome was observed: a request that got a
+ * result is applied; one whose reply went with its sender's stream makes
+ * what it touched unknown. */
+#include "judge.h"
+
+#include <string.h>
+
+#include "jid.h"
+
+#define FORM_ROOMCONFIG "http://jabber.org/protocol/muc#roomconfig"
+#define NODE_DESTROY "http://prosody.im/protocol/muc#destroy"
+#define NODE_SET_AFFILIATION "http://prosody.im/protocol/muc#set-affiliation"
+
+typedef enum outcome { OUT_RESULT, OUT_ERROR, OUT_NONE, OUT_UNSEEN } outcome;
+
+/* What the sender of an IQ got back. */
+static outcome outcome_of(const judge *j, const input *in)
+{
+	const delivery *first;
+	if (judge_replies(j, in, &first))
+		return strcmp(read_type(first->stanza), "result") ? OUT_ERROR : OUT_RESULT;
+	return track_connected(j->c, in->from) ? OUT_NONE : OUT_UNSEEN;
+}
+
+static const xml_node *payload(const input *in, const char *name, const char *ns)
+{
+	const xml_node *p = xml_first(in->stanza);
+	return p && !strcmp(xml_name(p), name) && !strcmp(xml_ns(p), ns) ? p : NULL;
+}
+
+/* ---- configuration forms (muc.lib.lua L940-998) ----------------------- */
+
+static void apply_password(shadow_room *r, const xml_node *f)
+{
+	const char *p = read_field_text(f);
+	r->password = (known_text){true, p && *p ? p : NULL};
+}
+
+static void apply_whois(shadow_room *r, const xml_node *f)
+{
+	r->whois_anyone = (known_flag){true, read_is(read_field_text(f), "anyone")};
+}
+
+static void apply_members_only(shadow_room *r, const xml_node *f)
+{
+	r->members_only = (known_flag){true, read_field_true(f)};
+}
+
+static void apply_persistent(shadow_room *r, const xml_node *f)
+{
+	r->persistent = (known_flag){true, read_field_true(f)};
+}
+
+/* Every <value/> names a role or nothing (presence_broadcast.lib.lua
+ * L70-76): unknown names show no one. */
+static void apply_broadcast(shadow_room *r, const xml_node *f)
+{
+	unsigned set = 0;
+	for (const xml_node *v = xml_first(f); v; v = xml_next(v)) {
+		rank_role role;
+		if (!strcmp(xml_name(v), "value") && rank_parse_role(xml_text(v), &role))
+			set |= 1u << role;
+	}
+	r->broadcast_known = true;
+	r->broadcast = set;
+}
+
+static void forget_password(shadow_room *r) { r->password.known = false; }
+static void forget_whois(shadow_room *r) { r->whois_anyone.known = false; }
+static void forget_members_only(shadow_room *r) { r->members_only.known = false; }
+static void forget_persistent(shadow_room *r) { r->persistent.known = false; }
+static void forget_broadcast(shadow_room *r) { r->broadcast_known = false; }
+
+/* The settings the oracle follows. */
+static const struct config_field {
+	const char *var;
+	void (*apply)(shadow_room *r, const xml_node *field);
+	void (*forget)(shadow_room *r);
+} config_fields[] = {
+	{"muc#roomconfig_roomsecret", apply_password, forget_password},
+	{"muc#roomconfig_whois", apply_whois, forget_whois},
+	{"muc#roomconfig_membersonly", apply_members_only, forget_members_only},
+	{"muc#roomconfig_persistentroom", apply_persistent, forget_persistent},
+	{"muc#roomconfig_presencebroadcast", apply_broadcast, forget_broadcast},
+};
+
+/* A submission that got a result applied every field; one that got no
+ * reply raised half-way, in hash order, after unlocking; one whose reply
+ * was lost may have done either.  A cancelled form changes nothing. */
+static void apply_form(shadow_room *r, const xml_node *form, outcome out)
+{
+	if (out == OUT_ERROR || !read_is(xml_attr(form, "type"), "submit"))
+		return;
+	r->locked = (known_flag){out != OUT_UNSEEN, false};
+	for (size_t i = 0; i < sizeof config_fields / sizeof *config_fields; i++) {
+		const xml_node *f = read_field(form, config_fields[i].var);
+		if (f && out == OUT_RESULT)
+			config_fields[i].apply(r, f);
+		else if (f)
+			config_fields[i].forget(r);
+	}
+}
+
+/* A room the service no longer has; whoever was left in it is in a room
+ * no longer served. */
+static void forget_room(checker *c, shadow_room *r)
+{
+	while (r->roster.len)
+		shadow_roster_remove(c, r, shadow_roster_at(r, 0)->session);
+	r->existence = ROOM_ABSENT;
+}
+
+/* Destruction (muc.lib.lua L1020-1034): everyone out, nothing but errors
+ * until created again. */
+static void destroy_room(checker *c, shadow_room *r)
+{
+	forget_room(c, r);
+	r->destroyed = true;
+}
+
+static void apply_owner_set(judge *j, const input *in, shadow_room *r, const xml_node *q)
+{
+	const xml_node *child = xml_first(q);
+	outcome out = outcome_of(j, in);
+	if (!child)
+		return;
+	if (!strcmp(xml_name(child), "destroy")) {
+		if (out == OUT_RESULT)
+			destroy_room(j->c, r);
+		else if (out == OUT_UNSEEN)
+			shadow_room_doubt(r);
+	} else if (!strcmp(xml_name(child), "x") && !strcmp(xml_ns(child), NS_DATA_CHECK)) {
+		const xml_node *form = xml_child(q, "x", NS_DATA_CHECK);
+		bool typed = !xml_first(form)
+			|| read_is(read_field_text(read_field(form, "FORM_TYPE")), FORM_ROOMCONFIG);
+		bool was_members_only = r->members_only.known && r->members_only.value;
+		if (typed)
+			apply_form(r, form, out);
+		if (!was_members_only && r->members_only.known && r->members_only.value)
+			view_expel_non_members(j->c, r);
+	}
+}
+
+/* ---- affiliations ----------------------------------------------------- */
+
+static const char *prepped_bare(checker *c, const char *text)
+{
+	jid parts;
+	return text && jid_prep(c->a, text, &parts) ? addr_bare(c, jid_full(c->a, &parts)) : NULL;
+}
+
+/* A muc#admin item (muc.lib.lua L1046-1106): an affiliation change is
+ * stored with its nick as reservation, if it has one (L1083-1093). */
+static void apply_admin_set(judge *j, const input *in, shadow_room *r, const xml_node *q)
+{
+	const xml_node *item = xml_first(q);
+	rank_affiliation aff;
+	if (!item || xml_attr(item, "role")
+			|| !rank_parse_affiliation(xml_attr(item, "affiliation"), &aff))
+		return;
+	const char *nick = xml_attr(item, "nick");
+	const char *target = prepped_bare(j->c, xml_attr(item, "jid"));
+	if (!target && nick)
+		target = shadow_nick_bare(j->c, r, check_intern_str(j->c,
+				arena_printf(j->c->a, "%s/%s", r->addr, nick)));
+	outcome out = outcome_of(j, in);
+	if (!target || out == OUT_ERROR || out == OUT_NONE)
+		return;
+	if (out == OUT_UNSEEN) {
+		shadow_affiliation_forget(j->c, r, target);
+		return;
+	}
+	const char *reserved = nick ? jid_resourceprep(j->c->a, nick, false) : NULL;
+	shadow_affiliation_set(j->c, r, target, aff, check_intern_str(j->c, reserved), false);
+}
+
+/* Registration (register.lib.lua L147-229): <remove/> ends a membership
+ * and any reservation; a nick is reserved, keeping the affiliation. */
+static void apply_register(judge *j, const input *in, shadow_room *r, const xml_node *q)
+{
+	checker *c = j->c;
+	const char *bare = addr_bare(c, in->from);
+	outcome out = outcome_of(j, in);
+	affiliation_lookup aff = shadow_affiliation(c, r, bare);
+	if (out == OUT_UNSEEN)
+		shadow_affiliation_forget(c, r, bare);
+	if (out != OUT_RESULT || !aff.known)
+		return;
+	if (xml_child(q, "remove", NS_REGISTER_CHECK)) {
+		shadow_affiliation_set(c, r, bare, aff.affiliation == AFF_MEMBER ? AFF_NONE
+				: aff.affiliation, NULL, true);
+		return;
+	}
+	const xml_node *form = xml_child(q, "x", NS_DATA_CHECK);
+	const char *nick = read_field_text(read_field(form, "muc#register_roomnick"));
+	const char *prepped = nick ? jid_resourceprep(c->a, nick, true) : NULL;
+	if (prepped)
+		shadow_affiliation_set(c, r, bare, aff.affiliation > AFF_NONE ? aff.affiliation
+				: AFF_MEMBER, check_intern_str(c, prepped), false);
+}
+
+/* An invitation a members-only room relays makes the invitee a member
+ * (members_only.lib.lua L148-165). */
+static void apply_invite(judge *j, const input *in, shadow_room *r)
+{
+	const xml_node *x = read_muc_user(in->stanza);
+	const xml_node *invite = x ? xml_first(x) : NULL;
+	if (!invite || strcmp(xml_name(invite), "invite") != 0 || !r->members_only.value)
+		return;
+	const char *invitee = prepped_bare(j->c, xml_attr(invite, "to"));
+	if (!invitee || judge_error_to(j, in->from, r->addr))
+		return;
+	affiliation_lookup aff = shadow_affiliation(j->c, r, invitee);
+	if (!track_connected(j->c, in->from) || !r->members_only.known)
+		shadow_affiliation_forget(j->c, r, invitee);
+	else if (aff.known && aff.affiliation <= AFF_NONE)
+		shadow_affiliation_set(j->c, r, invitee, AFF_MEMBER, NULL, false);
+}
+
+/* ---- the service's ad-hoc commands (mod_muc.lua L523-597) ------------- */
+
+static const char *command_note(const xml_node *command)
+{
+	for (const xml_node *n = xml_first(command); n; n = xml_next(n))
+		if (!strcmp(xml_name(n), "note") && read_is(xml_attr(n, "type"), "info"))
+			return xml_text(n);
+	return NULL;
+}
+
+/* "The following rooms were destroyed:" and one room per line. */
+static void apply_destroyed_list(judge *j, const char *note)
+{
+	const char *line = note ? strchr(note, '\n') : NULL;
+	while (line) {
+		const char *start = line + 1;
+		line = strchr(start, '\n');
+		size_t n = line ? (size_t)(line - start) : strlen(start);
+		shadow_room *r = shadow_room_find(j->c, check_intern(j->c, start, n));
+		if (r)
+			destroy_room(j->c, r);
+	}
+}
+
+static void apply_set_affiliation(judge *j, const xml_node *form, outcome out)
+{
+	const char *room = prepped_bare(j->c, read_field_text(read_field(form, "room")));
+	const char *target = prepped_bare(j->c, read_field_text(read_field(form, "jid")));
+	rank_affiliation aff;
+	shadow_room *r = room ? shadow_room_find(j->c, room) : NULL;
+	if (!r || !target)
+		return;
+	if (out == OUT_UNSEEN)
+		shadow_affiliation_forget(j->c, r, target);
+	else if (rank_parse_affiliation(read_field_text(read_field(form, "affiliation")), &aff))
+		shadow_affiliation_set(j->c, r, target, aff, NULL, false);
+}
+
+static void apply_command(judge *j, const input *in, const xml_node *command)
+{
+	const delivery *reply;
+	outcome out = outcome_of(j, in);
+	const char *node = xml_attr(command, "node");
+	const xml_node *form = xml_child(command, "x", NS_DATA_CHECK);
+	if (out == OUT_UNSEEN && read_is(node, NODE_SET_AFFILIATION)) {
+		apply_set_affiliation(j, form, out);
+		return;
+	}
+	if (out != OUT_RESULT || !judge_replies(j, in, &reply))
+		return;
+	const xml_node *done = xml_child(reply->stanza, "command", NS_COMMANDS_CHECK);
+	if (!done || !read_is(xml_attr(done, "status"), "completed"))
+		return;
+	if (read_is(node, NODE_DESTROY))
+		apply_destroyed_list(j, command_note(done));
+	else if (read_is(node, NODE_SET_AFFILIATION) && read_is(command_note(done), "Affiliation updated"))
+		apply_set_affiliation(j, form, out);
+}
+
+/* ---- presences and errors --------------------------------------------- */
+
+/* A presence creates a room it finds absent even when its join fails on
+ * the nick (muc-room-pre-create runs first, muc.lib.lua L492-512); only
+ * the service's refusal of the room's address or a tombstone (errors by
+ * the service's domain, mod_muc.lua L466-485) keep it away.  Any other
+ * refusal means the room was there after all. */
+static void apply_creation(judge *j, const input *in, shadow_room *r)
+{
+	bool creates = !xml_attr(in->stanza, "type") && xml_child(in->stanza, "x", NS_MUC_CHECK);
+	if (!creates || r->existence != ROOM_ABSENT)
+		return;
+	if (!track_connected(j->c, in->from)) {
+		shadow_room_doubt(r);
+		return;
+	}
+	for (size_t i = 0; i < judge_delivery_count(j); i++) {
+		const delivery *d = judge_delivery(j, i);
+		const xml_node *err = xml_child(d->stanza, "error", NS_CLIENT_CHECK);
+		const char *condition = read_error_condition(d->stanza);
+		if (d->to != in->from || d->room != r->addr || !err)
+			continue;
+		bool by_service = read_is(xml_attr(err, "by"), j->c->domain);
+		bool nick = read_is(condition, "jid-malformed") || read_is(condition, "not-allowed");
+		if (by_service && (read_is(condition, "jid-malformed") || read_is(condition, "gone")))
+			return;
+		if (by_service || !nick) {
+			shadow_room_doubt(r);
+			return;
+		}
+	}
+	const xml_node *x = xml_child(in->stanza, "x", NS_MUC_CHECK);
+	shadow_room_create(j->c, r, addr_bare(j->c, in->from), in->now_ms,
+			xml_child_text(x, "password", NS_MUC_CHECK));
+}
+
+/* util.lib.lua L27-42: errors that make the room drop their sender. */
+static const char *const kickable[] = {
+	"gone", "internal-server-error", "item-not-found", "jid-malformed",
+	"recipient-unavailable", "redirect", "remote-server-not-found",
+	"remote-server-timeout", "service-unavailable", NULL,
+};
+
+static bool is_kickable(const xml_node *s)
+{
+	const xml_node *err = xml_child(s, "error", NS_CLIENT_CHECK);
+	const char *condition = NULL;
+	for (const xml_node *e = err ? xml_first(err) : NULL; e && !condition; e = xml_next(e))
+		if (!strcmp(xml_ns(e), NS_STANZAS_CHECK) && strcmp(xml_name(e), "text") != 0)
+			condition = xml_name(e);
+	if (!condition)
+		return true;  /* "malformed error" */
+	for (const char *const *k = kickable; *k; k++)
+		if (!strcmp(*k, condition))
+			return true;
+	return false;
+}
+
+/* A session leaves by its unavailable presence (muc.lib.lua L634-635,
+ * L703-708) and is dropped for an error it sends (L409-439, L816-817,
+ * L1344-1345, L899-901): certain outcomes, whether or not it hears of them. */
+static void apply_departure(judge *j, const input *in, shadow_room *r)
+{
+	const char *name = xml_name(in->stanza), *type = read_type(in->stanza);
+	bool leaves = !strcmp(name, "presence") && !strcmp(type, "unavailable");
+	bool kicked = !strcmp(type, "error")
+		&& (!strcmp(name, "presence") || (!strcmp(name, "message") && is_kickable(in->stanza)));
+	if (leaves || kicked)
+		shadow_roster_remove(j->c, r, in->from);
+}
+
+/* ---- groupchat -------------------------------------------------------- */
+
+/* Accepted messages feed the history; a broadcast subject becomes the
+ * room's (subject.lib.lua L74-84). */
+static void apply_groupchat(judge *j, const input *in, shadow_room *r)
+{
+	if (!judge_error_to(j, in->from, r->addr))
+		r->broadcasts++;
+	for (size_t i = 0; i < judge_delivery_count(j); i++) {
+		const delivery *d = judge_delivery(j, i);
+		const char *subject = xml_child_text(d->stanza, "subject", NS_CLIENT_CHECK);
+		if (d->room != r->addr || !subject || !d->nick
+				|| strcmp(read_type(d->stanza), "groupchat") != 0)
+			continue;
+		r->subject = (known_text){true, *subject ? subject : NULL};
+		r->subject_from = (known_text){true, d->nick};
+		return;
+	}
+	if (!track_connected(j->c, in->from))
+		r->subject.known = r->subject_from.known = false;
+}
+
+/* ---- dispatch --------------------------------------------------------- */
+
+static void apply_input(judge *j, const input *in)
+{
+	shadow_room *r = judge_room(j, in);
+	const xml_node *q;
+	switch (judge_kind(in)) {
+	case IN_PRESENCE:
+		apply_creation(j, in, r);
+		apply_departure(j, in, r);
+		break;
+	case IN_GROUPCHAT:
+		apply_groupchat(j, in, r);
+		break;
+	case IN_ROOM_MESSAGE:
+		apply_invite(j, in, r);
+		apply_departure(j, in, r);
+		break;
+	case IN_PRIVATE:
+		apply_departure(j, in, r);
+		break;
+	case IN_IQ_SET_ROOM:
+		if (in->occupant)
+			break;
+		if ((q = payload(in, "query", NS_MUC_OWNER_CHECK)))
+			apply_owner_set(j, in, r, q);
+		else if ((q = payload(in, "query", NS_MUC_ADMIN_CHECK)))
+			apply_admin_set(j, in, r, q);
+		else if ((q = payload(in, "query", NS_REGISTER_CHECK)))
+			apply_register(j, in, r, q);
+		break;
+	case IN_IQ_SET_SERVICE:
+		if ((q = payload(in, "command", NS_COMMANDS_CHECK)))
+			apply_command(j, in, q);
+		break;
+	default:
+		break;
+	}
+}
+
+/* An empty temporary room goes away with its last occupant (mod_muc.lua
+ * L191-199), also when that occupant only changes nick: muc-occupant-left
+ * fires for the old nick (muc.lib.lua L743-754) before the new one is
+ * saved (L758-759), and the occupant stays in a room no longer served. */
+static void apply_emptiness(judge *j)
+{
+	for (size_t i = 0; i < shadow_room_count(j->c); i++) {
+		shadow_room *r = shadow_room_at(j->c, i);
+		bool emptied = r->vacated || (!r->roster.len && r->sessions_before);
+		r->vacated = false;
+		if (r->existence != ROOM_PRESENT || !emptied)
+			continue;
+		if (!r->persistent.known)
+			shadow_room_doubt(r);
+		else if (!r->persistent.value)
+			forget_room(j->c, r);
+	}
+}
+
+void effects_apply(judge *j)
+{
+	for (size_t i = 0; i < judge_input_count(j); i++) {
+		const input *in = judge_input(j, i);
+		if (!in->internal)
+			apply_input(j, in);
+	}
+	apply_emptiness(j);
+}

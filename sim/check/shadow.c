@@ -1,0 +1,249 @@
+/* shadow.c — the oracle's model of each room; see check_internal.h. */
+#include "check_internal.h"
+
+#include <string.h>
+
+/* lock.lib.lua L13: muc_room_lock_timeout defaults to 300 seconds. */
+enum { LOCK_TIMEOUT_S = 300 };
+
+/* presence_broadcast.lib.lua L13-17: visitors, participants, moderators. */
+#define BROADCAST_DEFAULT \
+	((1u << ROLE_VISITOR) | (1u << ROLE_PARTICIPANT) | (1u << ROLE_MODERATOR))
+
+/* ---- rooms ------------------------------------------------------------ */
+
+shadow_room *shadow_room_find(checker *c, const char *room)
+{
+	for (size_t i = 0; i < c->rooms.len; i++) {
+		shadow_room *r = c->rooms.items[i];
+		if (r->addr == room)
+			return r;
+	}
+	return NULL;
+}
+
+shadow_room *shadow_room_get(checker *c, const char *room)
+{
+	shadow_room *r = shadow_room_find(c, room);
+	if (r)
+		return r;
+	r = arena_alloc(c->a, sizeof *r);
+	r->addr = room;
+	r->existence = ROOM_ABSENT;
+	vec_push(c->a, &c->rooms, r);
+	return r;
+}
+
+size_t shadow_room_count(const checker *c)
+{
+	return c->rooms.len;
+}
+
+shadow_room *shadow_room_at(checker *c, size_t i)
+{
+	return c->rooms.items[i];
+}
+
+/* A fresh room: mod_muc.lua's defaults (L280-293, whois moderators,
+ * hidden, temporary), locked (lock.lib.lua L33-38), owned by its creator
+ * (muc.lib.lua L441-444). */
+void shadow_room_create(checker *c, shadow_room *r, const char *creator,
+		uint64_t now_ms, const char *password)
+{
+	r->existence = ROOM_PRESENT;
+	r->destroyed = false;
+	r->creator = creator;
+	r->created_s = now_ms / 1000;
+	r->locked = (known_flag){true, true};
+	r->members_only = r->whois_anyone = r->persistent = (known_flag){true, false};
+	r->password = (known_text){true, password && *password ? password : NULL};
+	r->subject = r->subject_from = (known_text){true, NULL};
+	r->broadcast_known = true;
+	r->broadcast = BROADCAST_DEFAULT;
+	r->affiliations.len = r->roster.len = r->ids.len = r->ghosts.len = 0;
+	r->sessions_before = 0;
+	shadow_view_clear_room(c, r->addr);
+	r->broadcasts = 0;
+	shadow_affiliation_set(c, r, creator, AFF_OWNER, NULL, false);
+}
+
+void shadow_room_doubt(shadow_room *r)
+{
+	r->existence = ROOM_UNCERTAIN;
+	r->destroyed = false;
+	r->ids.len = 0;                /* a new incarnation may start unseen */
+}
+
+bool shadow_locked(const shadow_room *r, uint64_t now_ms)
+{
+	return r->locked.value && now_ms / 1000 < r->created_s + LOCK_TIMEOUT_S;
+}
+
+bool shadow_broadcasts(const shadow_room *r, rank_role role)
+{
+	return r->broadcast & (1u << role);
+}
+
+/* ---- affiliations ----------------------------------------------------- */
+
+static affiliation_entry *affiliation_at(shadow_room *r, size_t i)
+{
+	return &((affiliation_entry *)r->affiliations.data)[i];
+}
+
+affiliation_entry *shadow_affiliation_entry(shadow_room *r, const char *addr)
+{
+	for (size_t i = 0; i < r->affiliations.len; i++)
+		if (affiliation_at(r, i)->addr == addr)
+			return affiliation_at(r, i);
+	return NULL;
+}
+
+affiliation_lookup shadow_affiliation(checker *c, shadow_room *r, const char *bare)
+{
+	if (world_is_admin(c->w, bare))
+		return (affiliation_lookup){true, AFF_OWNER};
+	const affiliation_entry *e = shadow_affiliation_entry(r, bare);
+	if (e)
+		return (affiliation_lookup){e->known, e->affiliation};
+	e = shadow_affiliation_entry(r, addr_domain(c, bare));
+	if (e && (e->affiliation == AFF_OUTCAST || !e->known))
+		return (affiliation_lookup){e->known, AFF_OUTCAST};
+	return (affiliation_lookup){true, AFF_NONE};
+}
+
+void shadow_affiliation_set(checker *c, shadow_room *r, const char *addr,
+		rank_affiliation a, const char *nick, bool clear_data)
+{
+	affiliation_entry *e = shadow_affiliation_entry(r, addr);
+	if (a == AFF_NONE) {
+		if (e)
+			array_remove(&r->affiliations, (size_t)(e - affiliation_at(r, 0)),
+					sizeof *e);
+		return;
+	}
+	if (!e) {
+		e = array_push(c->a, &r->affiliations, sizeof *e);
+		e->addr = addr;
+	}
+	e->affiliation = a;
+	e->known = true;
+	if (nick || clear_data)
+		e->reserved_nick = nick;
+}
+
+void shadow_affiliation_forget(checker *c, shadow_room *r, const char *addr)
+{
+	affiliation_entry *e = shadow_affiliation_entry(r, addr);
+	if (!e) {
+		e = array_push(c->a, &r->affiliations, sizeof *e);
+		e->addr = addr;
+	}
+	e->known = false;
+}
+
+bool shadow_ownerless(const shadow_room *r)
+{
+	for (size_t i = 0; i < r->affiliations.len; i++) {
+		const affiliation_entry *e = &((affiliation_entry *)r->affiliations.data)[i];
+		if (!e->known || e->affiliation == AFF_OWNER)
+			return false;
+	}
+	return true;
+}
+
+const char *shadow_reserved_by(shadow_room *r, const char *nick_resource)
+{
+	for (size_t i = 0; i < r->affiliations.len; i++) {
+		const affiliation_entry *e = affiliation_at(r, i);
+		if (e->known && read_is(e->reserved_nick, nick_resource))
+			return e->addr;
+	}
+	return NULL;
+}
+
+/* ---- the roster ------------------------------------------------------- */
+
+roster_entry *shadow_roster_at(shadow_room *r, size_t i)
+{
+	return &((roster_entry *)r->roster.data)[i];
+}
+
+roster_entry *shadow_roster_find(shadow_room *r, const char *session)
+{
+	for (size_t i = 0; i < r->roster.len; i++)
+		if (shadow_roster_at(r, i)->session == session)
+			return shadow_roster_at(r, i);
+	return NULL;
+}
+
+/* A session that leaves stops seeing the room: what it was shown before
+ * is no longer kept up to date. */
+void shadow_roster_remove(checker *c, shadow_room *r, const char *session)
+{
+	roster_entry *e = shadow_roster_find(r, session);
+	if (e)
+		array_remove(&r->roster, (size_t)(e - shadow_roster_at(r, 0)), sizeof *e);
+	shadow_view_clear(c, session, r->addr);
+}
+
+const char *shadow_nick_bare(checker *c, shadow_room *r, const char *nick)
+{
+	for (size_t i = 0; i < r->roster.len; i++)
+		if (shadow_roster_at(r, i)->nick == nick)
+			return addr_bare(c, shadow_roster_at(r, i)->session);
+	return NULL;
+}
+
+size_t shadow_session_count(const shadow_room *r)
+{
+	return r->roster.len;
+}
+
+/* ---- views ------------------------------------------------------------ */
+
+static session_view *view_at(checker *c, size_t i)
+{
+	return &((session_view *)c->views.data)[i];
+}
+
+session_view *shadow_view(checker *c, const char *session, const char *room)
+{
+	for (size_t i = 0; i < c->views.len; i++)
+		if (view_at(c, i)->session == session && view_at(c, i)->room == room)
+			return view_at(c, i);
+	session_view *v = array_push(c->a, &c->views, sizeof *v);
+	v->session = session;
+	v->room = room;
+	return v;
+}
+
+void shadow_view_clear(checker *c, const char *session, const char *room)
+{
+	for (size_t i = 0; i < c->views.len; i++)
+		if (view_at(c, i)->session == session && view_at(c, i)->room == room)
+			view_at(c, i)->entries.len = 0;
+}
+
+/* A new incarnation: whatever was shown of the old one is void. */
+void shadow_view_clear_room(checker *c, const char *room)
+{
+	for (size_t i = 0; i < c->views.len; i++)
+		if (view_at(c, i)->room == room)
+			view_at(c, i)->entries.len = 0;
+}
+
+/* ---- occupant ids ----------------------------------------------------- */
+
+bool shadow_bind_id(checker *c, shadow_room *r, const char *bare, const char *id)
+{
+	for (size_t i = 0; i < r->ids.len; i++) {
+		const id_binding *b = &((id_binding *)r->ids.data)[i];
+		if (b->bare == bare || b->id == id)
+			return b->bare == bare && b->id == id;
+	}
+	id_binding *b = array_push(c->a, &r->ids, sizeof *b);
+	b->bare = bare;
+	b->id = id;
+	return true;
+}

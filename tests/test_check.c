@@ -1,0 +1,684 @@
+/* test_check.c — the invariant checker can fail, and only when it should.
+ *
+ * Every invariant gets a run where the real MUC behaves (the checker stays
+ * silent) and a run where one delivery is forged, one the MUC would never
+ * make, and exactly that invariant fires.  A forgery is put in flight by an
+ * observer while the MUC handles the next stanza it is given, so it counts
+ * as that stanza's output, as a bug in the MUC's answer would. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "check/check.h"
+#include "client.h"
+#include "muc/muc.h"
+#include "run.h"
+#include "stanza.h"
+#include "world.h"
+
+#define ROOM "room@conference.localhost"
+#define MUC "http://jabber.org/protocol/muc"
+#define MUC_USER "http://jabber.org/protocol/muc#user"
+
+typedef struct fixture {
+	world *w;
+	checker *check;
+	client *romeo, *juliet, *mercutio;
+	const xml_node *forged;        /* delivered while the MUC handles its next input */
+	client *forged_to;
+} fixture;
+
+static void forge_on_input(void *ctx, const world_event *ev)
+{
+	fixture *f = ctx;
+	if (!f->forged || ev->hop != HOP_TO_COMPONENT)
+		return;
+	world_inject(f->w, f->forged_to, f->forged);
+	f->forged = NULL;
+}
+
+static int setup(void **state)
+{
+	static const char *const admins[] = {"admin@localhost", NULL};
+	world_config cfg = {.seed = 7, .admins = admins};
+	fixture *f = test_calloc(1, sizeof *f);
+	f->w = world_new(&cfg);
+	muc_attach(f->w, MUC_DOMAIN);
+	f->check = check_attach(f->w, MUC_DOMAIN);
+	world_observe(f->w, forge_on_input, f);
+	f->romeo = client_connect(f->w, "romeo@localhost/r", NULL, NULL);
+	f->juliet = client_connect(f->w, "juliet@localhost/j", NULL, NULL);
+	f->mercutio = client_connect(f->w, "mercutio@localhost/m", NULL, NULL);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+	world_free(f->w);
+	test_free(f);
+	return 0;
+}
+
+/* ---- driving the world ------------------------------------------------ */
+
+static xml_node *parse(fixture *f, const char *text)
+{
+	const xml_context ctx = {NS_CLIENT, NULL, NULL};
+	xml_error err;
+	xml_node *e = xml_parse_one(world_parser(f->w), world_arena(f->w), text,
+			strlen(text), &ctx, &err);
+	assert_non_null(e);
+	return e;
+}
+
+static void send(fixture *f, client *c, const char *text)
+{
+	client_send(c, parse(f, text));
+	assert_true(world_run(f->w, 0));
+	check_quiescent(f->check);
+}
+
+/* Deliver `text` to c as part of the MUC's answer to the next stanza. */
+static void forge(fixture *f, client *c, const char *text)
+{
+	f->forged = parse(f, text);
+	f->forged_to = c;
+}
+
+static void print_violation(fixture *f)
+{
+	buf out = BUF_INIT;
+	check_write(&out, check_first(f->check));
+	fputs(buf_str(&out), stderr);
+	buf_free(&out);
+}
+
+static void assert_silent(fixture *f)
+{
+	if (check_first(f->check))
+		print_violation(f);
+	assert_null(check_first(f->check));
+}
+
+static void assert_fires(fixture *f, const char *invariant)
+{
+	const check_violation *v = check_first(f->check);
+	assert_non_null(v);
+	if (strcmp(v->invariant, invariant) != 0)
+		print_violation(f);
+	assert_string_equal(v->invariant, invariant);
+}
+
+#define JOIN(nick) "<presence to='" ROOM "/" nick "'><x xmlns='" MUC "'/></presence>"
+#define JOIN_PW(nick, pw) "<presence to='" ROOM "/" nick "'><x xmlns='" MUC "'>" \
+	"<password>" pw "</password></x></presence>"
+#define UPDATE(nick) "<presence to='" ROOM "/" nick "'><show>away</show></presence>"
+#define CONFIG(fields) "<iq type='set' id='config' to='" ROOM "'>" \
+	"<query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' type='submit'>" \
+	"<field var='FORM_TYPE'><value>http://jabber.org/protocol/muc#roomconfig</value></field>" \
+	fields "</x></query></iq>"
+#define INSTANT "<iq type='set' id='instant' to='" ROOM "'>" \
+	"<query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' type='submit'/>" \
+	"</query></iq>"
+#define ADMIN(id, item) "<iq type='set' id='" id "' to='" ROOM "'>" \
+	"<query xmlns='http://jabber.org/protocol/muc#admin'>" item "</query></iq>"
+#define DISCO "<iq type='get' id='disco' to='" ROOM "'>" \
+	"<query xmlns='http://jabber.org/protocol/disco#info'/></iq>"
+#define SAY(id, text) "<message type='groupchat' id='" id "' to='" ROOM "'>" \
+	"<body>" text "</body></message>"
+/* What the room would tell a session of itself. */
+#define SELF(nick, to, aff, role) "<presence from='" ROOM "/" nick "' to='" to "'>" \
+	"<x xmlns='" MUC_USER "'><item affiliation='" aff "' role='" role "'/>" \
+	"<status code='110'/></x></presence>"
+
+/* Romeo creates the room and, unless asked not to, configures it. */
+static void open_room(fixture *f, const char *join, bool configure)
+{
+	send(f, f->romeo, join);
+	if (configure)
+		send(f, f->romeo, INSTANT);
+}
+
+/* ---- password --------------------------------------------------------- */
+
+static void test_password_silent(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN_PW("Romeo", "secret"), true);
+	send(f, f->juliet, JOIN_PW("Juliet", "wrong"));
+	send(f, f->juliet, JOIN_PW("Juliet", "secret"));
+	send(f, f->romeo, CONFIG("<field var='muc#roomconfig_roomsecret'><value>other</value></field>"));
+	send(f, f->mercutio, JOIN_PW("Mercutio", "secret"));
+	send(f, f->mercutio, JOIN_PW("Mercutio", "other"));
+	assert_silent(f);
+}
+
+static void test_password_fires(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN_PW("Romeo", "secret"), true);
+	forge(f, f->juliet, SELF("Juliet", "juliet@localhost/j", "none", "participant"));
+	send(f, f->juliet, JOIN_PW("Juliet", "wrong"));
+	assert_fires(f, "password");
+}
+
+/* ---- lock ------------------------------------------------------------- */
+
+static void test_lock_silent(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), false);
+	send(f, f->juliet, JOIN("Juliet"));
+	world_advance(f->w, 300 * 1000);
+	send(f, f->juliet, JOIN("Juliet"));
+	assert_silent(f);
+}
+
+static void test_lock_fires(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), false);
+	world_advance(f->w, 299 * 1000);
+	forge(f, f->juliet, SELF("Juliet", "juliet@localhost/j", "none", "participant"));
+	send(f, f->juliet, JOIN("Juliet"));
+	assert_fires(f, "lock");
+}
+
+/* ---- ban -------------------------------------------------------------- */
+
+#define BAN_JULIET ADMIN("ban", "<item affiliation='outcast' jid='juliet@localhost'/>")
+
+static void test_ban_silent(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->juliet, JOIN("Juliet"));
+	send(f, f->romeo, BAN_JULIET);
+	send(f, f->juliet, JOIN("Juliet"));
+	assert_silent(f);
+}
+
+static void test_ban_fires(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->romeo, BAN_JULIET);
+	forge(f, f->juliet, SELF("Juliet", "juliet@localhost/j", "outcast", "participant"));
+	send(f, f->juliet, JOIN("Juliet"));
+	assert_fires(f, "ban");
+}
+
+/* ---- members-only ----------------------------------------------------- */
+
+#define MEMBERS_ONLY CONFIG("<field var='muc#roomconfig_membersonly'><value>1</value></field>")
+
+static void test_members_only_silent(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->juliet, JOIN("Juliet"));
+	send(f, f->mercutio, JOIN("Mercutio"));
+	send(f, f->romeo, ADMIN("member", "<item affiliation='member' jid='juliet@localhost'/>"));
+	send(f, f->romeo, MEMBERS_ONLY);
+	send(f, f->mercutio, JOIN("Mercutio"));
+	send(f, f->romeo, ADMIN("revoke", "<item affiliation='none' jid='juliet@localhost'/>"));
+	assert_silent(f);
+}
+
+static void test_members_only_fires(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->romeo, MEMBERS_ONLY);
+	forge(f, f->juliet, SELF("Juliet", "juliet@localhost/j", "none", "participant"));
+	send(f, f->juliet, JOIN("Juliet"));
+	assert_fires(f, "members-only");
+}
+
+/* ---- nick ------------------------------------------------------------- */
+
+static void test_nick_silent(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->juliet, JOIN("Romeo"));
+	send(f, f->juliet, JOIN("Juliet"));
+	send(f, f->juliet, "<presence to='" ROOM "/Julia'/>");
+	send(f, f->romeo, ADMIN("reserve",
+			"<item affiliation='member' jid='mercutio@localhost' nick='Julia'/>"));
+	send(f, f->juliet, "<presence to='" ROOM "/Juliet'/>");
+	send(f, f->juliet, "<presence to='" ROOM "/Julia'/>");
+	assert_silent(f);
+}
+
+static void test_nick_fires(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->juliet, JOIN("Juliet"));
+	forge(f, f->juliet, SELF("Romeo", "juliet@localhost/j", "none", "participant"));
+	send(f, f->romeo, SAY("n", "Who am I?"));
+	assert_fires(f, "nick");
+}
+
+/* ---- view ------------------------------------------------------------- */
+
+static void test_view_silent(void **state)
+{
+	fixture *f = *state;
+	client *juliet2 = client_connect(f->w, "juliet@localhost/j2", NULL, NULL);
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->juliet, JOIN("Juliet"));
+	send(f, juliet2, JOIN("Juliet"));
+	send(f, f->romeo, CONFIG("<field var='muc#roomconfig_presencebroadcast'>"
+			"<value>moderator</value></field>"));
+	send(f, f->mercutio, JOIN("Mercutio"));
+	send(f, f->juliet, UPDATE("Juliet"));
+	send(f, f->romeo, ADMIN("kick", "<item role='none' nick='Mercutio'/>"));
+	assert_silent(f);
+}
+
+static void test_view_fires(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	forge(f, f->juliet, "<presence from='" ROOM "/Ghost' to='juliet@localhost/j'>"
+			"<x xmlns='" MUC_USER "'><item affiliation='none' role='participant'/></x></presence>");
+	send(f, f->juliet, JOIN("Juliet"));
+	assert_fires(f, "view");
+}
+
+/* ---- delivery --------------------------------------------------------- */
+
+static void test_delivery_silent(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->juliet, JOIN("Juliet"));
+	send(f, f->romeo, SAY("m1", "Hello"));
+	send(f, f->mercutio, SAY("m2", "Not in the room"));
+	send(f, f->juliet, "<message type='groupchat' to='" ROOM "'><subject>Vows</subject></message>");
+	assert_silent(f);
+}
+
+static void test_delivery_fires(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->juliet, JOIN("Juliet"));
+	forge(f, f->juliet, "<message type='groupchat' id='m1' from='" ROOM "/Romeo' "
+			"to='juliet@localhost/j'><body>Hello</body></message>");
+	send(f, f->romeo, SAY("m1", "Hello"));
+	assert_fires(f, "delivery");
+}
+
+/* ---- privacy ---------------------------------------------------------- */
+
+#define WHOIS_ANYONE CONFIG("<field var='muc#roomconfig_whois'><value>anyone</value></field>")
+
+static void test_privacy_silent(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->juliet, JOIN("Juliet"));
+	send(f, f->mercutio, DISCO);
+	send(f, f->romeo, WHOIS_ANYONE);
+	send(f, f->mercutio, JOIN("Mercutio"));
+	send(f, f->romeo, "<message to='" ROOM "'><x xmlns='" MUC_USER "'>"
+			"<invite to='admin@localhost'/></x></message>");
+	assert_silent(f);
+}
+
+static void test_privacy_fires_for_outsiders(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->juliet, JOIN("Juliet"));
+	forge(f, f->mercutio, "<presence from='" ROOM "/Juliet' to='mercutio@localhost/m'>"
+			"<x xmlns='" MUC_USER "'><item affiliation='none' role='participant'/></x></presence>");
+	send(f, f->juliet, UPDATE("Juliet"));
+	assert_fires(f, "privacy");
+}
+
+static void test_privacy_fires_for_real_jids(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->juliet, JOIN("Juliet"));
+	forge(f, f->juliet, "<presence from='" ROOM "/Romeo' to='juliet@localhost/j'>"
+			"<x xmlns='" MUC_USER "'><item affiliation='owner' role='moderator' "
+			"jid='romeo@localhost/r'/></x></presence>");
+	send(f, f->juliet, UPDATE("Juliet"));
+	assert_fires(f, "privacy");
+}
+
+/* ---- moderation ------------------------------------------------------- */
+
+#define MODERATED CONFIG("<field var='muc#roomconfig_moderatedroom'><value>1</value></field>")
+
+static void test_moderation_silent(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->romeo, MODERATED);
+	send(f, f->juliet, JOIN("Juliet"));
+	send(f, f->juliet, SAY("v1", "May I speak?"));
+	assert_silent(f);
+}
+
+static void test_moderation_fires(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->romeo, MODERATED);
+	send(f, f->juliet, JOIN("Juliet"));
+	forge(f, f->romeo, "<message type='groupchat' id='v1' from='" ROOM "/Juliet' "
+			"to='romeo@localhost/r'><body>May I speak?</body></message>");
+	send(f, f->juliet, SAY("v1", "May I speak?"));
+	assert_fires(f, "moderation");
+}
+
+/* ---- privilege -------------------------------------------------------- */
+
+#define KICK_ROMEO ADMIN("kick", "<item role='none' nick='Romeo'/>")
+
+static void test_privilege_silent(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->juliet, JOIN("Juliet"));
+	send(f, f->juliet, KICK_ROMEO);
+	send(f, f->romeo, ADMIN("admin", "<item affiliation='admin' jid='juliet@localhost'/>"));
+	send(f, f->juliet, ADMIN("owner", "<item affiliation='owner' jid='juliet@localhost'/>"));
+	send(f, f->romeo, ADMIN("self", "<item affiliation='member' jid='romeo@localhost'/>"));
+	send(f, f->juliet, "<iq type='get' id='form' to='" ROOM "'>"
+			"<query xmlns='http://jabber.org/protocol/muc#owner'/></iq>");
+	assert_silent(f);
+}
+
+static void test_privilege_fires(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->juliet, JOIN("Juliet"));
+	forge(f, f->juliet, "<iq type='result' id='kick' from='" ROOM "' to='juliet@localhost/j'/>");
+	send(f, f->juliet, KICK_ROMEO);
+	assert_fires(f, "privilege");
+}
+
+/* ---- spoofing --------------------------------------------------------- */
+
+static void test_spoofing_silent(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->juliet, JOIN("Juliet"));
+	send(f, f->juliet, "<presence to='" ROOM "/Juliet'>"
+			"<x xmlns='" MUC_USER "'><status code='201'/></x>"
+			"<occupant-id xmlns='urn:xmpp:occupant-id:0' id='forged'/></presence>");
+	send(f, f->juliet, "<message type='groupchat' id='d' to='" ROOM "'><body>Old news</body>"
+			"<delay xmlns='urn:xmpp:delay' from='" ROOM "' stamp='2000-01-01T00:00:00Z'/>"
+			"<stanza-id xmlns='urn:xmpp:sid:0' by='" ROOM "' id='forged'/></message>");
+	send(f, f->juliet, "<message type='chat' to='" ROOM "/Romeo'><body>Psst</body>"
+			"<x xmlns='" MUC_USER "'><status code='110'/></x></message>");
+	assert_silent(f);
+}
+
+static void test_spoofing_fires(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->juliet, JOIN("Juliet"));
+	forge(f, f->romeo, "<presence from='" ROOM "/Juliet' to='romeo@localhost/r'>"
+			"<occupant-id xmlns='urn:xmpp:occupant-id:0' id='forged'/>"
+			"<x xmlns='" MUC_USER "'><item affiliation='none' role='participant' "
+			"jid='juliet@localhost/j'/></x></presence>");
+	send(f, f->juliet, "<presence to='" ROOM "/Juliet'>"
+			"<occupant-id xmlns='urn:xmpp:occupant-id:0' id='forged'/></presence>");
+	assert_fires(f, "spoofing");
+}
+
+/* ---- iq --------------------------------------------------------------- */
+
+#define ADMIN_GET_NO_ITEM "<iq type='get' id='list' to='" ROOM "'>" \
+	"<query xmlns='http://jabber.org/protocol/muc#admin'/></iq>"
+
+static void test_iq_silent(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->juliet, DISCO);
+	send(f, f->juliet, "<iq type='get' id='nowhere' to='nowhere@conference.localhost'>"
+			"<query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
+	send(f, f->romeo, ADMIN_GET_NO_ITEM);
+	send(f, f->romeo, CONFIG("<field var='muc#roomconfig_whois'><value>everyone</value></field>"));
+	assert_silent(f);
+}
+
+static void test_iq_fires_on_two_replies(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	forge(f, f->juliet, "<iq type='result' id='disco' from='" ROOM "' to='juliet@localhost/j'/>");
+	send(f, f->juliet, DISCO);
+	assert_fires(f, "iq");
+}
+
+/* Prosody leaves this one unanswered (a Lua error); answering it diverges. */
+static void test_iq_fires_on_a_reply_prosody_never_sends(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	forge(f, f->romeo, "<iq type='error' id='list' from='" ROOM "' to='romeo@localhost/r'>"
+			"<error type='modify'><bad-request xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
+			"</error></iq>");
+	send(f, f->romeo, ADMIN_GET_NO_ITEM);
+	assert_fires(f, "iq");
+}
+
+/* ---- destroy ---------------------------------------------------------- */
+
+#define DESTROY "<iq type='set' id='destroy' to='" ROOM "'>" \
+	"<query xmlns='http://jabber.org/protocol/muc#owner'><destroy/></query></iq>"
+
+static void test_destroy_silent(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->juliet, JOIN("Juliet"));
+	send(f, f->romeo, DESTROY);
+	send(f, f->juliet, DISCO);
+	send(f, f->juliet, SAY("late", "Anyone?"));
+	send(f, f->juliet, JOIN("Juliet"));
+	send(f, f->juliet, DISCO);
+	assert_silent(f);
+}
+
+static void test_destroy_fires(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->juliet, JOIN("Juliet"));
+	send(f, f->romeo, DESTROY);
+	forge(f, f->juliet, "<presence from='" ROOM "/Romeo' to='juliet@localhost/j'>"
+			"<x xmlns='" MUC_USER "'><item affiliation='owner' role='moderator'/></x></presence>");
+	send(f, f->juliet, DISCO);
+	assert_fires(f, "destroy");
+}
+
+/* ---- wellformed ------------------------------------------------------- */
+
+static void test_wellformed_silent(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->juliet, JOIN("Juliet &amp; &lt;co&gt;"));
+	send(f, f->juliet, SAY("w", "&lt;b&gt; &amp; \"quotes\" 'too'"));
+	send(f, f->juliet, "<message type='chat' to='" ROOM "/Nobody'><body>?</body></message>");
+	assert_silent(f);
+}
+
+static void test_wellformed_fires_without_to(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->juliet, JOIN("Juliet"));
+	forge(f, f->juliet, "<presence from='" ROOM "/Romeo'><x xmlns='" MUC_USER "'>"
+			"<item affiliation='owner' role='moderator'/></x></presence>");
+	send(f, f->juliet, UPDATE("Juliet"));
+	assert_fires(f, "wellformed");
+}
+
+static void test_wellformed_fires_without_condition(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	forge(f, f->juliet, "<message type='error' from='" ROOM "' to='juliet@localhost/j'>"
+			"<error type='cancel'><text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'>no</text>"
+			"</error></message>");
+	send(f, f->juliet, SAY("x", "Hello?"));
+	assert_fires(f, "wellformed");
+}
+
+/* ---- amplification ---------------------------------------------------- */
+
+/* At the boundary: a groupchat message to S sessions makes exactly S
+ * deliveries, a disco#info query exactly one. */
+static void test_amplification_silent(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->juliet, JOIN("Juliet"));
+	send(f, f->romeo, SAY("a", "Two sessions, two copies"));
+	send(f, f->juliet, DISCO);
+	assert_silent(f);
+}
+
+static void test_amplification_fires(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	forge(f, f->juliet, "<message type='error' from='" ROOM "' to='juliet@localhost/j'>"
+			"<error type='cancel'><not-allowed xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
+			"</error></message>");
+	send(f, f->juliet, DISCO);
+	assert_fires(f, "amplification");
+}
+
+/* With no stanza to answer the room sends nothing. */
+static void test_amplification_fires_unprompted(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	world_inject(f->w, f->romeo, parse(f, "<message type='error' from='" ROOM "' "
+			"to='romeo@localhost/r'><error type='cancel'>"
+			"<not-allowed xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>"));
+	assert_true(world_run(f->w, 0));
+	check_quiescent(f->check);
+	assert_fires(f, "amplification");
+}
+
+/* ---- the table, the report, the runner -------------------------------- */
+
+static void test_every_invariant_is_defined(void **state)
+{
+	static const char *const names[] = {
+		"password", "lock", "ban", "members-only", "nick", "view", "delivery",
+		"privacy", "moderation", "privilege", "spoofing", "iq", "destroy",
+		"wellformed", "amplification",
+	};
+	size_t n = 0;
+	for (const check_invariant *i = check_invariants; i->name; i++, n++) {
+		assert_true(n < sizeof names / sizeof *names);
+		assert_string_equal(i->name, names[n]);
+		assert_true(strlen(i->definition) > 80);
+	}
+	assert_int_equal(n, sizeof names / sizeof *names);
+}
+
+static void test_report_names_invariant_step_and_stanzas(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	forge(f, f->juliet, "<iq type='result' id='disco' from='" ROOM "' to='juliet@localhost/j'/>");
+	send(f, f->juliet, DISCO);
+	buf out = BUF_INIT;
+	check_write(&out, check_first(f->check));
+	assert_non_null(strstr(buf_str(&out), "invariant 'iq' violated at step "));
+	assert_non_null(strstr(buf_str(&out), "in answer to:"));
+	assert_non_null(strstr(buf_str(&out), "disco#info"));
+	buf_free(&out);
+}
+
+#define SCRIPT_HEAD "# check\n[Client] Romeo\n\tjid: romeo@localhost/r\n" \
+	"\tpassword: x\n\n-----\n\nRomeo connects\n\nRomeo sends:\n" \
+	"\t<presence to='" ROOM "/Romeo'><x xmlns='" MUC "'/></presence>\n\n"
+
+static void test_runner_checks(void **state)
+{
+	const char *text = SCRIPT_HEAD "Romeo receives:\n\t<presence from='" ROOM "/Romeo'/>\n\n";
+	scs_error err;
+	scs_script *s = scs_parse("inline.scs", text, strlen(text), &err);
+	assert_non_null(s);
+	run_options o = {.check = true};
+	buf report = BUF_INIT;
+	run_result r = run_script(s, &o, &report);
+	if (!r.passed)
+		fputs(buf_str(&report), stderr);
+	assert_true(r.passed);
+	buf_free(&report);
+	scs_free(s);
+}
+
+#define TEST(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		TEST(test_password_silent),
+		TEST(test_password_fires),
+		TEST(test_lock_silent),
+		TEST(test_lock_fires),
+		TEST(test_ban_silent),
+		TEST(test_ban_fires),
+		TEST(test_members_only_silent),
+		TEST(test_members_only_fires),
+		TEST(test_nick_silent),
+		TEST(test_nick_fires),
+		TEST(test_view_silent),
+		TEST(test_view_fires),
+		TEST(test_delivery_silent),
+		TEST(test_delivery_fires),
+		TEST(test_privacy_silent),
+		TEST(test_privacy_fires_for_outsiders),
+		TEST(test_privacy_fires_for_real_jids),
+		TEST(test_moderation_silent),
+		TEST(test_moderation_fires),
+		TEST(test_privilege_silent),
+		TEST(test_privilege_fires),
+		TEST(test_spoofing_silent),
+		TEST(test_spoofing_fires),
+		TEST(test_iq_silent),
+		TEST(test_iq_fires_on_two_replies),
+		TEST(test_iq_fires_on_a_reply_prosody_never_sends),
+		TEST(test_destroy_silent),
+		TEST(test_destroy_fires),
+		TEST(test_wellformed_silent),
+		TEST(test_wellformed_fires_without_to),
+		TEST(test_wellformed_fires_without_condition),
+		TEST(test_amplification_silent),
+		TEST(test_amplification_fires),
+		TEST(test_amplification_fires_unprompted),
+		cmocka_unit_test(test_every_invariant_is_defined),
+		TEST(test_report_names_invariant_step_and_stanzas),
+		cmocka_unit_test(test_runner_checks),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
