@@ -26,7 +26,7 @@ const check_invariant check_invariants[] = {
 		"While a room is locked no session joins it except by the presence that "
 		"created it.  A room is locked from its creation (lock.lib.lua L33-38) until an "
 		"owner's configuration submission passes the form-type check, or until 300 s "
-		"of virtual time pass, compared in whole seconds as os.time() (L13, L17, L23-30).  "
+		"of virtual time pass, compared in whole seconds as Lua's os.time does (L13, L17, L23-30).  "
 		"Refinements: the creator's other sessions are refused too, since only the "
 		"creating presence is exempt (is_new_room, L43-46); a submission that gets no "
 		"reply still unlocks, because muc-config-submitted, where the lock is lifted "
