@@ -205,6 +205,12 @@ static void check_occupant_id(judge *j, const delivery *d)
 	if (!id || !d->nick || room_delay(d->stanza, d->room))
 		return;  /* history is checked when it was live */
 	shadow_room *r = shadow_room_get(j->c, d->room);
+	/* A creation starts a new incarnation, with a new salt, wherever it
+	 * falls among the deliveries judged together: even a room Prosody
+	 * forgot while a nick change was still announcing its occupant
+	 * (muc.lib.lua L743-759 with mod_muc.lua L191-199). */
+	if (read_is_self_presence(d->stanza) && read_has_status(read_muc_user(d->stanza), "201"))
+		r->ids.len = 0;
 	const char *bare = read_is_self_presence(d->stanza) ? addr_bare(j->c, d->to)
 		: shadow_nick_bare(j->c, r, d->nick);
 	if (bare && !shadow_bind_id(j->c, r, bare, check_intern_str(j->c, id)))
