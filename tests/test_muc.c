@@ -12,6 +12,7 @@
 #include "client.h"
 #include "muc/muc.h"
 #include "stanza.h"
+#include "support.h"
 #include "world.h"
 
 typedef struct fixture {
@@ -43,34 +44,23 @@ static int teardown(void **state)
 
 static void send(fixture *f, client *c, const char *text)
 {
-	const xml_context ctx = {NS_CLIENT, NULL, NULL};
-	xml_error err;
-	xml_node *e = xml_parse_one(world_parser(f->w), world_arena(f->w), text,
-			strlen(text), &ctx, &err);
-	assert_non_null(e);
-	client_send(c, e);
-	assert_true(world_run(f->w, 0));
+	support_send(f->w, c, text);
 }
 
 static xml_node *last(client *c)
 {
-	size_t n = client_inbox_count(c);
-	assert_true(n > 0);
-	return client_inbox_at(c, n - 1);
+	return support_received(c, 0);
 }
 
 /* The inbox entry before the last (joins end with the subject). */
 static xml_node *before_last(client *c)
 {
-	size_t n = client_inbox_count(c);
-	assert_true(n > 1);
-	return client_inbox_at(c, n - 2);
+	return support_received(c, 1);
 }
 
 static const char *condition(const xml_node *s)
 {
-	xml_node *e = xml_child(s, "error", NS_CLIENT);
-	return e ? xml_name(xml_first(e)) : "";
+	return support_condition(s);
 }
 
 #define JOIN(nick) "<presence to='room@conference.localhost/" nick "'>" \

@@ -11,6 +11,7 @@
 
 #include "client.h"
 #include "stanza.h"
+#include "support.h"
 #include "world.h"
 
 typedef struct recorder {
@@ -54,27 +55,19 @@ static int teardown(void **state)
 
 static void send(fixture *f, client *c, const char *text)
 {
-	const xml_context ctx = {"jabber:client", NULL, NULL};
-	xml_error err;
-	xml_node *e = xml_parse_one(world_parser(f->w), world_arena(f->w), text,
-			strlen(text), &ctx, &err);
-	assert_non_null(e);
-	client_send(c, e);
-	assert_true(world_run(f->w, 0));
+	support_send(f->w, c, text);
 }
 
 static xml_node *last(client *c)
 {
-	size_t n = client_inbox_count(c);
-	assert_true(n > 0);
-	return client_inbox_at(c, n - 1);
+	return support_received(c, 0);
 }
 
 static const char *error_condition(const xml_node *s)
 {
-	xml_node *e = xml_child(s, "error", "jabber:client");
-	assert_non_null(e);
-	return xml_name(xml_first(e));
+	const char *cond = support_condition(s);
+	assert_true(*cond);
+	return cond;
 }
 
 static void test_connect_checks_jid(void **state)

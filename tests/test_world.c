@@ -8,15 +8,12 @@
 #include <cmocka.h>
 
 #include "client.h"
+#include "support.h"
 #include "world.h"
 
 static xml_node *parse(world *w, const char *text)
 {
-	const xml_context ctx = {"jabber:client", NULL, NULL};
-	xml_error err;
-	xml_node *e = xml_parse_one(world_parser(w), world_arena(w), text, strlen(text), &ctx, &err);
-	assert_non_null(e);
-	return e;
+	return support_parse(w, text);
 }
 
 static void test_prng_is_seeded(void **state)
