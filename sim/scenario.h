@@ -57,6 +57,8 @@ typedef struct scenario_result {
 
 typedef struct scenario_options {
 	bool check;                /* attach the invariant checker */
+	bool hash;                 /* compute transcript_hash (it serializes
+				    * every delivery: not in the fuzz loop) */
 	buf *report;               /* if not NULL: violation report appended */
 	buf *transcript;           /* if not NULL: the full transcript */
 	scs_script *script;        /* if not NULL: the run, as a script */

@@ -41,7 +41,7 @@ static bool hash_scenario(const char *path, uint64_t *h)
 	fclose(f);
 	arena *a = arena_new();
 	scenario *s = scenario_decode(a, data, len);
-	scenario_options o = {.check = true};
+	scenario_options o = {.check = true, .hash = true};
 	uint64_t first = scenario_run(s, &o).transcript_hash;
 	*h = scenario_run(s, &o).transcript_hash;
 	arena_free(a);
