@@ -153,6 +153,15 @@ static void play_connects(player *p)
 	buf_free(&err);
 }
 
+/* Extension: put stanzas in flight to a client as if the server had. */
+static void play_forges(player *p)
+{
+	actor *a = &p->actors[p->act->client];
+	xml_node *all = block_stanzas(p);
+	for (xml_node *e = all && a->c ? xml_first(all) : NULL; e; e = xml_next(e))
+		world_inject(p->w, a->c, e);
+}
+
 static void play_sends(player *p)
 {
 	actor *a = &p->actors[p->act->client];
@@ -269,6 +278,9 @@ static void play_action(player *p)
 		break;
 	case SCS_SENDS_BYTES:
 		play_sends_bytes(p);
+		break;
+	case SCS_FORGES:
+		play_forges(p);
 		break;
 	}
 	if (runs_world(act->verb) && !world_run(p->w, 0))

@@ -682,6 +682,21 @@ static void run_op(runner *r, const op *o)
 	}
 }
 
+static void forge(runner *r)
+{
+	client *c = r->clients[r->opt->forge_to % SESSIONS];
+	if (!c)
+		return;
+	world_inject(r->w, c, r->opt->forge);
+	if (!r->opt->script)
+		return;
+	buf b = BUF_INIT;
+	xml_write_pretty(&b, r->opt->forge, NS_CLIENT, 0);
+	scs_add_action(r->opt->script, SCS_FORGES, r->opt->forge_to % SESSIONS, buf_str(&b),
+			"Not from the MUC: a delivery forged to show the oracle firing");
+	buf_free(&b);
+}
+
 /* Whether the script's replay runs the world after the actions recorded
  * since `from`, as the run does: the last of them makes traffic and is
  * not held. */
@@ -750,6 +765,13 @@ scenario_result scenario_run(const scenario *s, const scenario_options *o)
 			settle(&r);
 		}
 		record_receives(&r);
+		if (o->forge && r.index == o->forge_after) {
+			forge(&r);
+			if (o->script)
+				scs_add_action(o->script, SCS_SETTLES, 0, NULL, NULL);
+			settle(&r);
+			record_receives(&r);
+		}
 		if (violated(&r))
 			break;
 	}

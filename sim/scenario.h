@@ -62,6 +62,11 @@ typedef struct scenario_options {
 	buf *report;               /* if not NULL: violation report appended */
 	buf *transcript;           /* if not NULL: the full transcript */
 	scs_script *script;        /* if not NULL: the run, as a script */
+	/* A delivery no service makes, to show the oracle firing and the
+	 * run's script reproducing it: after operation forge_after, forge
+	 * (if not NULL) is put in flight to session forge_to. */
+	const xml_node *forge;
+	size_t forge_after, forge_to;
 } scenario_options;
 
 /* Run the scenario in a fresh world (freed before returning). */

@@ -74,17 +74,19 @@ static const struct verb_form {
 };
 
 /* The extension lines that name no acting client first: "Network …" and
- * "Clock …".  `prefix` is followed by a client name (about_client), a
- * number of milliseconds and " ms" (amount), or nothing. */
+ * "Clock …".  `prefix` is followed by a client name (about_client; with
+ * `block`, then a colon and a block of stanzas), a number of milliseconds
+ * and " ms" (amount), or nothing. */
 static const struct line_form {
 	scs_verb verb;
 	const char *prefix;
-	bool about_client, amount;
+	bool about_client, amount, block;
 } line_forms[] = {
-	{SCS_DELIVER_FROM, "Network delivers from ", true, false},
-	{SCS_DELIVER_TO, "Network delivers to ", true, false},
-	{SCS_SETTLES, "Network settles", false, false},
-	{SCS_ADVANCES, "Clock advances ", false, true},
+	{SCS_DELIVER_FROM, "Network delivers from ", true, false, false},
+	{SCS_DELIVER_TO, "Network delivers to ", true, false, false},
+	{SCS_FORGES, "Network forges to ", true, false, true},
+	{SCS_SETTLES, "Network settles", false, false, false},
+	{SCS_ADVANCES, "Clock advances ", false, true, false},
 };
 
 bool scs_verb_is_extension(scs_verb v)
@@ -919,6 +921,11 @@ static bool extension_parse(parser *p, span t, size_t *client, scs_verb *verb,
 			continue;
 		span rest = span_trim(span_from(t, n));
 		*verb = f->verb;
+		if (f->block) {
+			if (!rest.len || rest.s[rest.len - 1] != ':')
+				return false;
+			rest = span_trim((span){rest.s, rest.len - 1});
+		}
 		if (f->about_client) {
 			long c = client_find(p->s, rest);
 			if (c < 0)
@@ -956,8 +963,9 @@ static bool parse_action(parser *p, const script_line *l)
 		return fail(p, l->no, "too many actions (limit %d)", SCS_MAX_ACTIONS);
 	const char *block = bytes;
 	unsigned block_line = 0;
-	if (verb < ARRAY_LEN(verb_forms) && verb_forms[verb].block
-			&& !parse_block(p, l, &block, &block_line))
+	bool has_block = verb == SCS_FORGES
+		|| (verb < ARRAY_LEN(verb_forms) && verb_forms[verb].block);
+	if (has_block && !parse_block(p, l, &block, &block_line))
 		return false;
 	const char *comment = NULL;
 	if (p->comment_lines)
@@ -1096,7 +1104,8 @@ static void write_action_line(buf *out, const scs_script *s, const scs_action *a
 		if (f->verb != act->verb)
 			continue;
 		if (f->about_client)
-			buf_printf(out, "%s%s\n", f->prefix, client_at(s, act->client)->name);
+			buf_printf(out, "%s%s%s\n", f->prefix, client_at(s, act->client)->name,
+					f->block ? ":" : "");
 		else if (f->amount)
 			buf_printf(out, "%s%llu ms\n", f->prefix, (unsigned long long)act->ms);
 		else

@@ -44,6 +44,9 @@ typedef enum scs_verb {
 	SCS_ADVANCES,           /* "Clock advances 300000 ms" */
 	SCS_SENDS_BYTES,        /* "Romeo sends bytes: PGZvbz4=" (base64 in
 				 * block): what is not one stanza */
+	SCS_FORGES,             /* "Network forges to Romeo:" + block: stanzas
+				 * put in flight to Romeo that no service sent,
+				 * in runs built to show an oracle firing */
 } scs_verb;
 
 /* True for the mucsim extension verbs. */
