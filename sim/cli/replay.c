@@ -8,19 +8,21 @@
 #include "run.h"
 #include "scenario.h"
 #include "scs.h"
+#include "stanza_input.h"
 
 enum { EXIT_CLEAN = 0, EXIT_VIOLATION = 1, EXIT_UNUSABLE = 2 };
 enum { MAX_INPUT = 1 << 20 };
 
 static void replay_usage(FILE *f)
 {
-	fputs("usage: mucsim replay [--scs OUT.scs] [--target scenario|script] FILE\n"
+	fputs("usage: mucsim replay [--scs OUT.scs] [--target scenario|stanza|script] FILE\n"
 	      "\n"
 	      "Replays an input of a fuzz target with the invariant checker on and\n"
 	      "prints the decoded scenario, the transcript and the verdict.  The\n"
-	      "target is recognised from the input (a scansion script is the script\n"
-	      "fuzzer's, anything else the scenario fuzzer's) unless --target says.\n"
-	      "--scs writes the run as a scansion script that `mucsim run --check`\n"
+	      "target is recognised from the input unless --target says: a digit\n"
+	      "then '<' starts a stanza fuzzer input, a scansion script is the\n"
+	      "script fuzzer's, anything else the scenario fuzzer's.  --scs writes\n"
+	      "a scenario's run as a scansion script that `mucsim run --check`\n"
 	      "fails the same way.\n"
 	      "\n"
 	      "exit status: 0 no violation, 1 an invariant was violated, 2 unusable\n"
@@ -106,6 +108,26 @@ static int replay_scenario(const char *path, const uint8_t *data, size_t len,
 	return status;
 }
 
+static int replay_stanzas(const char *path, const uint8_t *data, size_t len)
+{
+	buf report = BUF_INIT, transcript = BUF_INIT;
+	stanza_input_result r = stanza_input_run(data, len, &report, &transcript);
+	printf("stanza input %s: %zu bytes\ntranscript:\n%s", path, len, buf_str(&transcript));
+	int status = EXIT_CLEAN;
+	if (r.too_big) {
+		printf("verdict: unusable: larger than the stanza fuzzer reads\n");
+		status = EXIT_UNUSABLE;
+	} else if (r.violated || r.stuck || r.setup_failed) {
+		printf("verdict: %s", buf_str(&report));
+		status = EXIT_VIOLATION;
+	} else {
+		printf("verdict: no violation\n");
+	}
+	buf_free(&report);
+	buf_free(&transcript);
+	return status;
+}
+
 /* A script fuzzer input is a script: replaying it is running it with the
  * checker on. */
 static int replay_script(const char *path, const uint8_t *data, size_t len,
@@ -149,7 +171,8 @@ int cli_replay(int argc, char **argv)
 			path = argv[i];
 		}
 	}
-	if (!path || (target && strcmp(target, "scenario") && strcmp(target, "script"))) {
+	if (!path || (target && strcmp(target, "scenario") && strcmp(target, "script")
+			&& strcmp(target, "stanza"))) {
 		replay_usage(stderr);
 		return EXIT_UNUSABLE;
 	}
@@ -157,13 +180,21 @@ int cli_replay(int argc, char **argv)
 	uint8_t *data = read_input(path, &len);
 	if (!data)
 		return EXIT_UNUSABLE;
+	if (!target && len >= 2 && data[0] >= '0' && data[0] <= '9' && data[1] == '<')
+		target = "stanza";
 	if (!target) {
 		scs_error err;
 		scs_script *s = scs_parse(path, (const char *)data, len, &err);
 		target = s ? "script" : "scenario";
 		scs_free(s);
 	}
+	if (scs_out && !strcmp(target, "stanza")) {
+		fprintf(stderr, "mucsim: --scs writes scenario runs only\n");
+		free(data);
+		return EXIT_UNUSABLE;
+	}
 	int status = !strcmp(target, "script") ? replay_script(path, data, len, scs_out)
+		: !strcmp(target, "stanza") ? replay_stanzas(path, data, len)
 		: replay_scenario(path, data, len, scs_out);
 	free(data);
 	return status;
