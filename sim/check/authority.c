@@ -271,10 +271,25 @@ static replies expected_replies(judge *j, const input *in)
 	return aff.affiliation >= needs ? EXPECT_NONE : EXPECT_ONE;
 }
 
+/* item-not-found by the service itself is how mod_muc answers a stanza
+ * for a room it does not have (mod_muc.lua L490-496): the room was gone,
+ * however the model saw it, and no room code ran to raise an error. */
+static bool room_was_missing(judge *j, const input *in, const delivery *reply)
+{
+	const xml_node *err = xml_child(reply->stanza, "error", NULL);
+	return read_is_error(reply->stanza)
+		&& read_is(read_error_condition(reply->stanza), "item-not-found")
+		&& read_is(read_attr(err, "by"), addr_domain(j->c, in->room));
+}
+
 static void check_iq(judge *j, const input *in)
 {
 	const delivery *first;
 	size_t n = judge_replies(j, in, &first);
+	if (n == 1 && in->room && room_was_missing(j, in, first)) {
+		shadow_room_doubt(judge_room(j, in));
+		return;
+	}
 	replies want = expected_replies(j, in);
 	size_t most = want == EXPECT_NONE ? 0 : 1, least = want == EXPECT_ONE ? 1 : 0;
 	if (n > most)
