@@ -359,8 +359,12 @@ static void apply_groupchat(judge *j, const input *in, shadow_room *r)
 	for (size_t i = 0; i < judge_delivery_count(j); i++) {
 		const delivery *d = judge_delivery(j, i);
 		const char *subject = xml_child_text(d->stanza, "subject", NS_CLIENT_CHECK);
+		/* With a body or a thread it is an ordinary message (#667,
+		 * subject.lib.lua L93-102): the subject stays. */
 		if (d->room != r->addr || !subject || !d->nick
-				|| strcmp(read_type(d->stanza), "groupchat") != 0)
+				|| strcmp(read_type(d->stanza), "groupchat") != 0
+				|| xml_child(d->stanza, "body", NS_CLIENT_CHECK)
+				|| xml_child(d->stanza, "thread", NS_CLIENT_CHECK))
 			continue;
 		r->subject = (known_text){true, *subject ? subject : NULL};
 		r->subject_from = (known_text){true, d->nick};
