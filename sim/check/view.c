@@ -77,6 +77,14 @@ static bool is_unkept(const judge *j, const delivery *d, shown s)
 		&& shadow_nick_bare(j->c, r, d->nick) == addr_bare(j->c, d->to);
 }
 
+static bool is_ghost(const shadow_room *r, const char *nick)
+{
+	for (size_t i = 0; i < r->ghosts.len; i++)
+		if (r->ghosts.items[i] == nick)
+			return true;
+	return false;
+}
+
 /* A self-presence places the session: available, under that nick; a nick
  * change (303) keeps it in while the new nick is announced (the room
  * itself is empty for a moment when its only occupant changes nick); any
@@ -99,6 +107,11 @@ static void roster_update(checker *c, const delivery *d, bool available, shown s
 		e->moving = true;
 	} else if (e && e->nick == d->nick) {
 		shadow_roster_remove(c, r, d->to);
+		/* A removal for members-only (322) is told to no one else, even
+		 * when the form that caused it is never answered (a later field
+		 * raised): the others keep a ghost (view_expel_non_members). */
+		if (read_has_status(read_muc_user(d->stanza), "322") && !is_ghost(r, d->nick))
+			vec_push(c->a, &r->ghosts, (void *)d->nick);
 	}
 }
 
@@ -139,13 +152,6 @@ static const roster_entry *occupant_of(shadow_room *r, const char *nick)
 	return NULL;
 }
 
-static bool is_ghost(const shadow_room *r, const char *nick)
-{
-	for (size_t i = 0; i < r->ghosts.len; i++)
-		if (r->ghosts.items[i] == nick)
-			return true;
-	return false;
-}
 
 static void check_seer(checker *c, shadow_room *r, const roster_entry *seer)
 {
