@@ -12,17 +12,11 @@
 const char *room_salt(muc_room *r)
 {
 	const char *salt = room_get(r, OPT_SALT);
-	if (salt)
-		return salt;
-	world *w = room_world(r);
-	uint64_t hi = world_random(w), lo = world_random(w);
-	hi = (hi & ~UINT64_C(0xf000)) | UINT64_C(0x4000);           /* version 4 */
-	lo = (lo & ~(UINT64_C(3) << 62)) | (UINT64_C(2) << 62);     /* variant */
-	room_set(r, OPT_SALT, arena_printf(room_arena(r),
-			"%08x-%04x-%04x-%04x-%012llx", (unsigned)(hi >> 32),
-			(unsigned)(hi >> 16) & 0xffff, (unsigned)hi & 0xffff,
-			(unsigned)(lo >> 48), (unsigned long long)(lo & UINT64_C(0xffffffffffff))));
-	return room_get(r, OPT_SALT);
+	if (!salt) {
+		room_set(r, OPT_SALT, muc_uuid(muc_of(r)));
+		salt = room_get(r, OPT_SALT);
+	}
+	return salt;
 }
 
 static const char *occupant_id(muc_room *r, muc_occupant *o)
@@ -46,7 +40,7 @@ static void stamp(muc_room *r, xml_node *stanza, muc_occupant *o)
 			xml_remove(c);
 	}
 	if (!o)
-		return;  /* Prosody would fail here; only the strip is certain */
+		return;  /* no occupant to stamp: earlier hooks refuse such stanzas */
 	xml_node *e = xml_add_elem(room_arena(r), stanza, NS_OCCUPANT_ID, "occupant-id", NULL);
 	xml_set_attr(room_arena(r), e, "id", occupant_id(r, o));
 }
