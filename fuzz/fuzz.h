@@ -15,4 +15,8 @@
  * the input. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Once per process, before the first input (init.c): allocator policy
+ * only, no simulated state.  Returns 0. */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
 #endif

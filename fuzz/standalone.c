@@ -40,6 +40,7 @@ int main(int argc, char **argv)
 				"Runs the fuzz target once on each input file.\n", argv[0]);
 		return 2;
 	}
+	LLVMFuzzerInitialize(&argc, &argv);
 	for (int i = 1; i < argc; i++) {
 		size_t len;
 		uint8_t *data = read_input(argv[i], &len);

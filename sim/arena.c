@@ -83,18 +83,20 @@ static struct chunk *chunk_new(size_t want)
 	return c;
 }
 
-void *arena_alloc(arena *a, size_t size)
+/* size bytes aligned to align (a power of two, at most ALIGN), not
+ * zeroed.  Strings take byte alignment: padding every one to ALIGN would
+ * spread a world over more chunks and more page faults. */
+static void *take(arena *a, size_t size, size_t align)
 {
-	size_t need = (size + ALIGN - 1) & ~(size_t)(ALIGN - 1);
-	if (need == 0)
-		need = ALIGN;
 	struct chunk *c = a->head;
+	size_t start = c ? (c->used + align - 1) & ~(align - 1) : 0;
+	size_t need = size ? size : 1;
 #ifdef MUCSIM_ARENA_MALLOC
 	c = NULL;  /* every allocation gets a block of its own */
 	struct chunk *fresh = chunk_new(need);
 #else
 	struct chunk *fresh = NULL;
-	if (!c || c->size - c->used < need)
+	if (!c || start > c->size || c->size - start < need)
 		fresh = chunk_new(need > CHUNK_MIN ? need : CHUNK_MIN);
 #endif
 	if (fresh) {
@@ -108,18 +110,25 @@ void *arena_alloc(arena *a, size_t size)
 			a->head = fresh;
 		}
 		c = fresh;
+		start = 0;
 	}
-	void *p = c->data + c->used;
-	c->used += need;
+	void *p = c->data + start;
+	c->used = start + need;
 	a->bytes += size;
 	UNPOISON(p, size);
+	return p;
+}
+
+void *arena_alloc(arena *a, size_t size)
+{
+	void *p = take(a, size, ALIGN);
 	memset(p, 0, size);
 	return p;
 }
 
 char *arena_strndup(arena *a, const char *s, size_t n)
 {
-	char *d = arena_alloc(a, n + 1);
+	char *d = take(a, n + 1, 1);
 	memcpy(d, s, n);
 	d[n] = '\0';
 	return d;
@@ -138,7 +147,7 @@ char *arena_vprintf(arena *a, const char *fmt, va_list ap)
 	va_end(ap2);
 	if (n < 0)
 		n = 0;
-	char *d = arena_alloc(a, (size_t)n + 1);
+	char *d = take(a, (size_t)n + 1, 1);
 	vsnprintf(d, (size_t)n + 1, fmt, ap);
 	return d;
 }

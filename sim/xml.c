@@ -57,6 +57,10 @@ struct xml_node {
 	xml_node *first, *last;      /* children */
 	struct xml_attr *attrs;
 	size_t nattrs, attr_cap;
+	/* The arena every string of this node lives in, or NULL once a string
+	 * from another arena was put in.  Strings are never changed in place,
+	 * so a copy into the owner arena can point at them (copy_elem). */
+	const arena *owner;
 };
 
 static bool is_text(const xml_node *n)
@@ -92,6 +96,7 @@ static xml_node *elem_new(arena *a, const char *ns, const char *name)
 	e->name = name;
 	e->ns = ns;
 	e->text = "";
+	e->owner = a;
 	return e;
 }
 
@@ -138,6 +143,8 @@ void xml_set_attr_ns(arena *a, xml_node *e, const char *ns, const char *name,
 {
 	if (ns && !*ns)
 		ns = NULL;
+	if (e->owner != a)
+		e->owner = NULL;
 	struct xml_attr *at = attr_find(e, ns, name);
 	if (!value) {
 		if (at)
@@ -188,14 +195,19 @@ xml_node *xml_add_text(arena *a, xml_node *parent, const char *text, size_t len)
 {
 	if (len == 0)
 		return parent;
+	if (parent->owner != a)
+		parent->owner = NULL;
 	xml_node *t = parent->last;
 	if (t && is_text(t)) {
 		t->text = concat(a, t->text, t->text_len, text, len);
 		t->text_len += len;
+		if (t->owner != a)
+			t->owner = NULL;
 	} else {
 		t = arena_alloc(a, sizeof *t);
 		t->text = arena_strndup(a, text, len);
 		t->text_len = len;
+		t->owner = a;
 		link_last(parent, t);
 	}
 	if (parent->text_len == 0)
@@ -209,8 +221,10 @@ xml_node *xml_add_text(arena *a, xml_node *parent, const char *text, size_t len)
 xml_node *xml_add_elem(arena *a, xml_node *parent, const char *ns,
 		const char *name, const char *text)
 {
+	const char *inherited = parent->owner == a ? parent->ns
+			: ns_dup(a, parent->ns, strlen(parent->ns));
 	xml_node *e = ns ? xml_new(a, ns, name)
-			: elem_new(a, parent->ns, arena_strdup(a, name));
+			: elem_new(a, inherited, arena_strdup(a, name));
 	if (text)
 		xml_add_text(a, e, text, strlen(text));
 	return xml_add_child(parent, e);
@@ -244,22 +258,47 @@ void xml_remove(xml_node *child)
 	child->parent = child->next = NULL;
 }
 
+/* A copy of e's own strings into a: shared when they already live there,
+ * duplicated otherwise. */
+static xml_node *copy_node(arena *a, const xml_node *e, const xml_node *parent)
+{
+	bool share = e->owner == a;
+	xml_node *c = arena_alloc(a, sizeof *c);
+	*c = (xml_node){.owner = a, .text_len = e->text_len};
+	if (is_text(e)) {
+		c->text = share ? e->text : arena_strndup(a, e->text, e->text_len);
+		return c;
+	}
+	c->name = share ? e->name : arena_strdup(a, e->name);
+	c->ns = share ? e->ns : ns_inherit(a, parent, e->ns, strlen(e->ns));
+	c->text = share ? e->text : arena_strndup(a, e->text, e->text_len);
+	if (e->nattrs) {
+		c->attrs = arena_alloc(a, e->nattrs * sizeof *c->attrs);
+		c->nattrs = c->attr_cap = e->nattrs;
+		memcpy(c->attrs, e->attrs, e->nattrs * sizeof *c->attrs);
+	}
+	for (size_t i = 0; i < c->nattrs && !share; i++) {
+		struct xml_attr *at = &c->attrs[i];
+		at->ns = at->ns ? ns_dup(a, at->ns, strlen(at->ns)) : NULL;
+		at->name = arena_strdup(a, at->name);
+		at->value = arena_strdup(a, at->value);
+	}
+	return c;
+}
+
 static xml_node *copy_elem(arena *a, const xml_node *e, const xml_node *parent)
 {
-	xml_node *c = elem_new(a, ns_inherit(a, parent, e->ns, strlen(e->ns)),
-			arena_strdup(a, e->name));
-	for (size_t i = 0; i < e->nattrs; i++) {
-		const struct xml_attr *at = &e->attrs[i];
-		struct xml_attr *to = attr_append(a, c);
-		to->ns = at->ns ? ns_dup(a, at->ns, strlen(at->ns)) : NULL;
-		to->name = arena_strdup(a, at->name);
-		to->value = arena_strdup(a, at->value);
-	}
+	xml_node *c = copy_node(a, e, parent);
 	for (const xml_node *n = e->first; n; n = n->next) {
-		if (is_text(n))
-			xml_add_text(a, c, n->text, n->text_len);
-		else
-			link_last(c, copy_elem(a, n, c));
+		xml_node *t = c->last;
+		if (is_text(n) && t && is_text(t)) {
+			/* Text that xml_remove() left adjacent is merged, as a
+			 * parser would see it. */
+			t->text = concat(a, t->text, t->text_len, n->text, n->text_len);
+			t->text_len += n->text_len;
+		} else {
+			link_last(c, is_text(n) ? copy_node(a, n, c) : copy_elem(a, n, c));
+		}
 	}
 	return c;
 }

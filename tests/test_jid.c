@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include <stringprep.h>
+
 #include "jid.h"
 
 #define COUNT(t) (sizeof(t) / sizeof((t)[0]))
@@ -429,6 +431,72 @@ static void test_shortcuts(void **state)
 	assert_null(jid_domain_of(a, "@c"));
 }
 
+/* ---- the ASCII fast path ------------------------------------------------ */
+
+/* jid.c prepares pure-ASCII parts itself; libidn must agree on every one.
+ * The reference is libidn called directly, as encodings.c does. */
+static const char *libidn_prep(arena *a, const char *s,
+		const Stringprep_profile *profile, bool strict)
+{
+	char buf[1024];
+	if (strlen(s) >= sizeof buf)
+		return NULL;
+	strcpy(buf, s);
+	if (stringprep(buf, sizeof buf, strict ? STRINGPREP_NO_UNASSIGNED : 0,
+			profile) != STRINGPREP_OK)
+		return NULL;
+	return arena_strdup(a, buf);
+}
+
+static const struct ascii_profile {
+	const char *name;
+	const char *(*prep)(arena *a, const char *s, bool strict);
+	const Stringprep_profile *libidn;
+} ascii_profiles[] = {
+	{"nodeprep", jid_nodeprep, stringprep_xmpp_nodeprep},
+	{"nameprep", jid_nameprep, stringprep_nameprep},
+	{"resourceprep", jid_resourceprep, stringprep_xmpp_resourceprep},
+};
+
+static void expect_like_libidn(arena *a, const char *s)
+{
+	for (size_t i = 0; i < COUNT(ascii_profiles); i++) {
+		const struct ascii_profile *p = &ascii_profiles[i];
+		for (int strict = 0; strict < 2; strict++)
+			expect_str(p->name, s, p->prep(a, s, strict),
+					libidn_prep(a, s, p->libidn, strict));
+	}
+}
+
+static void test_prep_ascii(void **state)
+{
+	arena *a = *state;
+	char s[1100];
+	/* Every string of one and two ASCII characters. */
+	for (int c = 1; c < 128; c++) {
+		for (int d = 0; d < 128; d++) {
+			s[0] = (char)c, s[1] = (char)d, s[2] = '\0';
+			expect_like_libidn(a, s);
+		}
+	}
+	/* Longer ones from a fixed generator, and the length limit. */
+	uint32_t x = 12345;
+	for (int n = 0; n < 3000; n++) {
+		size_t len = 3 + n % 40;
+		for (size_t i = 0; i < len; i++) {
+			x = x * 1103515245u + 12345u;
+			s[i] = (char)(1 + (x >> 16) % 127);
+		}
+		s[len] = '\0';
+		expect_like_libidn(a, s);
+	}
+	for (size_t len = 1020; len < 1026; len++) {
+		memset(s, 'A', len);
+		s[len] = '\0';
+		expect_like_libidn(a, s);
+	}
+}
+
 #define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -437,6 +505,7 @@ int main(void)
 		TEST(test_split),
 		TEST(test_prep_part),
 		TEST(test_prep_limits),
+		TEST(test_prep_ascii),
 		TEST(test_prep_jid),
 		TEST(test_prep_quirks),
 		TEST(test_prep_limits_jid),

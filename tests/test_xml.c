@@ -224,6 +224,35 @@ static void test_copy_outlives_source(void **state)
 	assert_int_equal(xml_child_count(c), 3);
 }
 
+/* Copies within one arena share the source's strings; anything another
+ * arena put into the tree must still be copied, so the copy outlives that
+ * arena. */
+static void test_copy_mixed_arenas(void **state)
+{
+	struct fixture *f = *state;
+	arena *other = arena_new();
+	xml_node *e = xml_new(f->a, "urn:x", "root");
+	xml_set_attr(f->a, e, "own", "1");
+	xml_add_text(f->a, e, "a", 1);
+	xml_node *kept = xml_add_elem(f->a, e, NULL, "kept", "k");
+	xml_set_attr(other, kept, "foreign", "2");
+	xml_add_text(other, e, "b", 1);
+	xml_add_elem(other, e, NULL, "inherits", "i");
+	xml_add_child(e, xml_new(other, "urn:y", "guest"));
+	char *before = xml_to_string(f->a, e, NS_CLIENT);
+	xml_node *c = xml_copy(f->a, e);
+	xml_node *cc = xml_copy(f->a, c);
+	arena_free(other);
+	assert_string_equal(xml_to_string(f->a, c, NS_CLIENT), before);
+	assert_string_equal(xml_to_string(f->a, cc, NS_CLIENT), before);
+	assert_string_equal(xml_text(c), "ab");
+	/* Changing a copy leaves the source alone. */
+	xml_set_attr(f->a, c, "own", "changed");
+	xml_add_text(f->a, xml_child(c, "kept", NULL), "+", 1);
+	assert_string_equal(xml_attr(cc, "own"), "1");
+	assert_string_equal(xml_text(xml_child(cc, "kept", NULL)), "k");
+}
+
 /* ---- writing ------------------------------------------------------------ */
 
 /* Parsed in script_ctx, written with parent_ns. */
@@ -839,6 +868,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_children, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_text_nodes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy_outlives_source, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copy_mixed_arenas, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_built_tree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_round_trips, setup, teardown),
