@@ -68,7 +68,19 @@ static bool is_text(const xml_node *n)
 	return n->name == NULL;
 }
 
+/* String equality for the lookups every handler makes: copies share their
+ * strings, and most names differ in the first byte, so strcmp() is rarely
+ * needed. */
+static bool same(const char *x, const char *y)
+{
+	return x == y || (x[0] == y[0] && strcmp(x, y) == 0);
+}
+
 /* ---- building ---------------------------------------------------------- */
+
+/* The one copy of the XML namespace every element and attribute in it
+ * points at. */
+static const char xml_ns_xml[] = XML_NS_XML;
 
 /* Namespace strings repeat a lot: the empty and the XML namespace are
  * static, others are copied once per element that introduces them. */
@@ -76,8 +88,8 @@ static const char *ns_dup(arena *a, const char *s, size_t n)
 {
 	if (n == 0)
 		return "";
-	if (n == strlen(XML_NS_XML) && !memcmp(s, XML_NS_XML, n))
-		return XML_NS_XML;
+	if (n == sizeof xml_ns_xml - 1 && !memcmp(s, xml_ns_xml, n))
+		return xml_ns_xml;
 	return arena_strndup(a, s, n);
 }
 
@@ -111,8 +123,8 @@ static struct xml_attr *attr_find(const xml_node *e, const char *ns,
 {
 	for (size_t i = 0; i < e->nattrs; i++) {
 		struct xml_attr *at = &e->attrs[i];
-		bool same_ns = ns ? at->ns && !strcmp(at->ns, ns) : !at->ns;
-		if (same_ns && !strcmp(at->name, name))
+		bool same_ns = ns ? at->ns && same(at->ns, ns) : !at->ns;
+		if (same_ns && same(at->name, name))
 			return at;
 	}
 	return NULL;
@@ -359,7 +371,7 @@ size_t xml_child_count(const xml_node *e)
 xml_node *xml_child(const xml_node *e, const char *name, const char *ns)
 {
 	for (xml_node *c = xml_first(e); c; c = xml_next(c))
-		if (!strcmp(c->name, name) && (!ns || !strcmp(c->ns, ns)))
+		if (same(c->name, name) && (!ns || same(c->ns, ns)))
 			return c;
 	return NULL;
 }
@@ -840,9 +852,11 @@ static size_t prefix_number(const xml_node *e, size_t i)
 
 /* An element in the XML namespace takes the predeclared xml: prefix, as
  * no default namespace declaration may name it. */
+/* ns_dup() gives every element in the XML namespace the one static
+ * string, and copies keep it, so the pointer tells. */
 static bool in_xml_ns(const xml_node *e)
 {
-	return !strcmp(e->ns, XML_NS_XML);
+	return e->ns == xml_ns_xml;
 }
 
 /* The default namespace in scope for e's children. */
@@ -980,7 +994,7 @@ static bool attrs_equal(const xml_node *a, const xml_node *b)
 	for (size_t i = 0; i < a->nattrs; i++) {
 		const struct xml_attr *at = &a->attrs[i];
 		const struct xml_attr *bt = attr_find(b, at->ns, at->name);
-		if (!bt || strcmp(at->value, bt->value) != 0)
+		if (!bt || !same(at->value, bt->value))
 			return false;
 	}
 	return true;
@@ -991,7 +1005,7 @@ bool xml_equal(const xml_node *a, const xml_node *b)
 	if (is_text(a) || is_text(b))
 		return is_text(a) && is_text(b) && a->text_len == b->text_len
 				&& !memcmp(a->text, b->text, a->text_len);
-	if (strcmp(a->name, b->name) || strcmp(a->ns, b->ns) || !attrs_equal(a, b))
+	if (!same(a->name, b->name) || !same(a->ns, b->ns) || !attrs_equal(a, b))
 		return false;
 	const xml_node *x = a->first, *y = b->first;
 	for (; x && y; x = x->next, y = y->next)
