@@ -272,13 +272,16 @@ static replies expected_replies(judge *j, const input *in)
 }
 
 /* item-not-found by the service itself is how mod_muc answers a stanza
- * for a room it does not have (mod_muc.lua L490-496): the room was gone,
- * however the model saw it, and no room code ran to raise an error. */
+ * for a room it does not have (mod_muc.lua L490-496), and gone how a
+ * destroyed persistent room's tombstone answers (L466-475): the room was
+ * gone, however the model saw it (a destroy whose reply was lost), and no
+ * room code ran to raise an error. */
 static bool room_was_missing(judge *j, const input *in, const delivery *reply)
 {
 	const xml_node *err = xml_child(reply->stanza, "error", NULL);
+	const char *condition = read_error_condition(reply->stanza);
 	return read_is_error(reply->stanza)
-		&& read_is(read_error_condition(reply->stanza), "item-not-found")
+		&& (read_is(condition, "item-not-found") || read_is(condition, "gone"))
 		&& read_is(read_attr(err, "by"), addr_domain(j->c, in->room));
 }
 

@@ -149,8 +149,9 @@ const check_invariant check_invariants[] = {
 		"L72, util/dataforms.lua L262-272); a member's registration whose FORM_TYPE "
 		"field has no value (register.lib.lua L165-167) or whose nickname is missing "
 		"or empty (L173-179).  Those cases need the room: an item-not-found from the "
-		"service itself says it was gone (mod_muc.lua L490-496), whatever the oracle "
-		"believed, and then one reply is right."},
+		"service itself (mod_muc.lua L490-496), or the gone of a destroyed room's "
+		"tombstone (L466-475), says it was gone, whatever the oracle believed, and "
+		"then one reply is right."},
 	{"destroy",
 		"After a room is destroyed (an owner's destroy request that gets a result, "
 		"muc.lib.lua L1020-1034, or a service admin's Destroy Rooms command, "
