@@ -89,6 +89,16 @@ static uint8_t byte_at(const uint8_t *data, size_t len, size_t i)
 	return i < len ? data[i] : 0;
 }
 
+/* An op is OP_SIZE bytes; a raw-stanza op is followed by its payload, of
+ * length a + 256 * (b % 8). */
+size_t scenario_op_end(const uint8_t *data, size_t len, size_t pos)
+{
+	size_t end = pos + OP_SIZE;
+	if ((data[pos] & 0x1f) % OP_KINDS == OP_RAW)
+		end += byte_at(data, len, pos + 2) + 256u * (byte_at(data, len, pos + 3) % 8);
+	return end;
+}
+
 scenario *scenario_decode(arena *a, const uint8_t *data, size_t len)
 {
 	static const char *const profile_names[] = {"0.11", "0.12", "13"};
@@ -110,13 +120,15 @@ scenario *scenario_decode(arena *a, const uint8_t *data, size_t len)
 		o->a = byte_at(data, len, pos + 2);
 		o->b = byte_at(data, len, pos + 3);
 		o->c = byte_at(data, len, pos + 4);
+		size_t end = scenario_op_end(data, len, pos);
+		if (end > len)
+			end = len;  /* the input cut the op short */
 		pos += OP_SIZE;
 		if (o->kind == OP_RAW) {
-			size_t n = o->a + 256u * (o->b % 8);
 			o->raw = pos < len ? data + pos : data;
-			o->raw_len = pos < len ? (len - pos < n ? len - pos : n) : 0;
-			pos += o->raw_len;
+			o->raw_len = end > pos ? end - pos : 0;
 		}
+		pos = end;
 		/* Swarm testing: kinds left out of this input's mask never run. */
 		if (s->swarm & (UINT32_C(1) << o->kind))
 			s->nops++;

@@ -40,6 +40,27 @@ typedef struct scenario scenario;
 /* Decode bytes into a scenario in arena a (any bytes decode). */
 scenario *scenario_decode(arena *a, const uint8_t *data, size_t len);
 
+/* Where the op starting at byte pos (pos < len) ends: after its OP_SIZE
+ * bytes and, for a raw-stanza op, its payload.  Past len when the input
+ * cuts the op short (missing bytes decode as 0). */
+size_t scenario_op_end(const uint8_t *data, size_t len, size_t pos);
+
+/* Structure-aware mutation for the scenario fuzzer: one change to the
+ * input in data (size bytes, room for max_size) that keeps the ops
+ * aligned: insert, delete, duplicate or move a whole op, change one of
+ * its fields or the header; sometimes the byte-level fallback instead
+ * (libFuzzer's own mutator, for raw payloads and dictionary words).
+ * Deterministic in seed.  Returns the new size. */
+typedef size_t scenario_byte_mutator(uint8_t *data, size_t size, size_t max_size);
+size_t scenario_mutate(uint8_t *data, size_t size, size_t max_size, unsigned seed,
+		scenario_byte_mutator *fallback);
+
+/* Crossover at op boundaries: a prefix of a's ops after a's header, then
+ * a suffix of b's ops, written to out (room for max_size).  Returns the
+ * size written. */
+size_t scenario_cross_over(const uint8_t *a, size_t a_size, const uint8_t *b,
+		size_t b_size, uint8_t *out, size_t max_size, unsigned seed);
+
 const profile *scenario_profile(const scenario *s);
 uint64_t scenario_seed(const scenario *s);
 size_t scenario_op_count(const scenario *s);

@@ -129,12 +129,127 @@ static void test_encode_script(void **state)
 	scs_free(sc);
 }
 
+/* ---- mutation ------------------------------------------------------------ */
+
+/* An input cut into its ops (the header apart), as scenario_op_end
+ * frames them. */
+typedef struct op_list {
+	const uint8_t *op[1024];
+	size_t len[1024], n;
+} op_list;
+
+static void split_ops(const uint8_t *data, size_t size, op_list *l)
+{
+	l->n = 0;
+	for (size_t pos = SCENARIO_HEADER; pos < size; l->n++) {
+		size_t end = scenario_op_end(data, size, pos);
+		if (end > size)
+			end = size;
+		l->op[l->n] = data + pos;
+		l->len[l->n] = end - pos;
+		pos = end;
+	}
+}
+
+static bool op_same(const op_list *x, size_t i, const op_list *y, size_t j)
+{
+	return x->len[i] == y->len[j] && !memcmp(x->op[i], y->op[j], x->len[i]);
+}
+
+/* y is x with at most one op inserted, deleted or replaced. */
+static bool one_op_apart(const op_list *x, const op_list *y)
+{
+	size_t p = 0;
+	while (p < x->n && p < y->n && op_same(x, p, y, p))
+		p++;
+	size_t sx = 0;
+	while (sx < x->n - p && sx < y->n - p
+			&& op_same(x, x->n - 1 - sx, y, y->n - 1 - sx))
+		sx++;
+	size_t left_x = x->n - p - sx, left_y = y->n - p - sx;
+	return left_x + left_y <= 2 && (left_x <= 1 && left_y <= 1);
+}
+
+static int fallback_calls;
+
+static size_t fallback_marks(uint8_t *data, size_t size, size_t max_size)
+{
+	(void)data;
+	(void)max_size;
+	fallback_calls++;
+	return size;
+}
+
+/* Whole-op mutations keep every other op intact: inputs stay aligned. */
+static void test_mutate_keeps_ops_aligned(void **state)
+{
+	(void)state;
+	static uint8_t data[4096], before[4096];
+	static op_list x, y;
+	uint64_t g = 7;
+	int structural = 0;
+	for (unsigned seed = 1; seed <= 20000; seed++) {
+		g = g * 6364136223846793005u + 1442695040888963407u;
+		size_t size = (g >> 33) % 300, max = size + 16 + (g >> 20) % 64;
+		for (size_t i = 0; i < size; i++) {
+			g = g * 6364136223846793005u + 1442695040888963407u;
+			data[i] = (uint8_t)(g >> 56);
+		}
+		memcpy(before, data, size);
+		int calls = fallback_calls;
+		size_t out = scenario_mutate(data, size, max, seed, fallback_marks);
+		assert_true(out <= max);
+		if (fallback_calls != calls)
+			continue;
+		structural++;
+		/* Same seed, same result. */
+		static uint8_t again[4096];
+		memcpy(again, before, size);
+		assert_int_equal(scenario_mutate(again, size, max, seed, fallback_marks), out);
+		assert_memory_equal(again, data, out);
+		if (size < SCENARIO_HEADER)
+			continue;
+		split_ops(before, size, &x);
+		split_ops(data, out, &y);
+		if (!one_op_apart(&x, &y))
+			fail_msg("seed %u: more than one op changed (%zu ops -> %zu)", seed, x.n, y.n);
+	}
+	assert_true(structural > 10000);
+	assert_true(fallback_calls > 2000);
+}
+
+static void test_cross_over_at_op_boundaries(void **state)
+{
+	(void)state;
+	static uint8_t a[200], b[200], out[512];
+	static op_list la, lb, lo;
+	for (size_t i = 0; i < sizeof a; i++)
+		a[i] = (uint8_t)(i * 7), b[i] = (uint8_t)(i * 13 + 1);
+	split_ops(a, sizeof a, &la);
+	split_ops(b, sizeof b, &lb);
+	for (unsigned seed = 0; seed < 500; seed++) {
+		size_t n = scenario_cross_over(a, sizeof a, b, sizeof b, out, sizeof out, seed);
+		assert_memory_equal(out, a, SCENARIO_HEADER);
+		split_ops(out, n, &lo);
+		/* A prefix of a's ops, then a suffix of b's. */
+		size_t k = 0;
+		while (k < lo.n && k < la.n && op_same(&lo, k, &la, k))
+			k++;
+		for (size_t i = k; i < lo.n; i++)
+			assert_true(op_same(&lo, i, &lb, lb.n - (lo.n - i)));
+	}
+	/* Bounded by the room given. */
+	assert_true(scenario_cross_over(a, sizeof a, b, sizeof b, out, 20, 3) <= 20);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_runs_replay_as_scripts),
 		cmocka_unit_test(test_violation_round_trips),
 		cmocka_unit_test(test_encode_script),
+		cmocka_unit_test(test_mutate_keeps_ops_aligned),
+		cmocka_unit_test(test_cross_over_at_op_boundaries),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
