@@ -268,6 +268,79 @@ static void test_nick_fires(void **state)
 	assert_fires(f, "nick");
 }
 
+/* A nick freed by a nick change may be taken; one held by the same user
+ * is shared. */
+static void test_nick_silent_at_join(void **state)
+{
+	fixture *f = *state;
+	client *juliet2 = client_connect(f->w, "juliet@localhost/j2", NULL, NULL);
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->juliet, JOIN("Juliet"));
+	send(f, juliet2, JOIN("Juliet"));
+	send(f, f->juliet, "<presence to='" ROOM "/Julia'/>");
+	send(f, f->mercutio, JOIN("Juliet"));
+	send(f, f->mercutio, JOIN("Julia"));
+	assert_silent(f);
+}
+
+/* The join into a taken nick is named, not what sharing it shows later in
+ * the same transaction (here a presence with two muc#user elements). */
+static void test_nick_fires_at_join(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	forge(f, f->juliet, "<presence from='" ROOM "/Romeo' to='juliet@localhost/j'>"
+			"<x xmlns='" MUC_USER "'><item affiliation='none' role='participant'/>"
+			"<status code='110'/></x><x xmlns='" MUC_USER "'/></presence>");
+	send(f, f->juliet, JOIN("Romeo"));
+	assert_fires(f, "nick");
+	assert_non_null(strstr(check_first(f->check)->explanation, "joined as"));
+}
+
+static void test_nick_fires_at_join_for_a_reserved_nick(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->romeo, ADMIN("reserve",
+			"<item affiliation='member' jid='mercutio@localhost' nick='Julia'/>"));
+	forge(f, f->juliet, SELF("Julia", "juliet@localhost/j", "none", "participant"));
+	send(f, f->juliet, JOIN("Julia"));
+	assert_fires(f, "nick");
+}
+
+/* A rule of who may be in a room, judged on the state a transaction
+ * leaves, outranks a consequence found earlier in that transaction: an
+ * outcast left in the room by the ban itself is the cause, the malformed
+ * presence it was sent only a symptom. */
+static void test_access_rule_named_before_consequence(void **state)
+{
+	fixture *f = *state;
+	client *juliet2 = client_connect(f->w, "juliet@localhost/j2", NULL, NULL);
+	open_room(f, JOIN("Romeo"), true);
+	forge(f, juliet2, "<presence from='" ROOM "/Juliet' to='juliet@localhost/j2'>"
+			"<occupant-id xmlns='urn:xmpp:occupant-id:0' id='one'/>"
+			"<occupant-id xmlns='urn:xmpp:occupant-id:0' id='two'/>"
+			"<x xmlns='" MUC_USER "'><item affiliation='none' role='participant'/>"
+			"<status code='110'/></x></presence>");
+	send(f, f->romeo, BAN_JULIET);
+	assert_fires(f, "ban");
+}
+
+/* Without an access rule broken, the first consequence is reported. */
+static void test_consequence_reported_alone(void **state)
+{
+	fixture *f = *state;
+	client *juliet2 = client_connect(f->w, "juliet@localhost/j2", NULL, NULL);
+	open_room(f, JOIN("Romeo"), true);
+	forge(f, juliet2, "<presence from='" ROOM "/Juliet' to='juliet@localhost/j2'>"
+			"<occupant-id xmlns='urn:xmpp:occupant-id:0' id='one'/>"
+			"<occupant-id xmlns='urn:xmpp:occupant-id:0' id='two'/>"
+			"<x xmlns='" MUC_USER "'><item affiliation='none' role='participant'/>"
+			"<status code='110'/></x></presence>");
+	send(f, f->romeo, ADMIN("member", "<item affiliation='member' jid='juliet@localhost'/>"));
+	assert_fires(f, "spoofing");
+}
+
 /* ---- view ------------------------------------------------------------- */
 
 static void test_view_silent(void **state)
@@ -652,6 +725,11 @@ int main(void)
 		TEST(test_members_only_fires),
 		TEST(test_nick_silent),
 		TEST(test_nick_fires),
+		TEST(test_nick_silent_at_join),
+		TEST(test_nick_fires_at_join),
+		TEST(test_nick_fires_at_join_for_a_reserved_nick),
+		TEST(test_access_rule_named_before_consequence),
+		TEST(test_consequence_reported_alone),
 		TEST(test_view_silent),
 		TEST(test_view_fires),
 		TEST(test_delivery_silent),

@@ -16,13 +16,49 @@ static const char *join_password(const input *in)
 	return p && *p ? p : NULL;
 }
 
-static void check_join(judge *j, const delivery *join, shadow_room *r)
+/* Whether `session` was told it left `room` before delivery `before` of
+ * this transaction. */
+static bool left_before(const judge *j, const char *session, const char *room,
+		size_t before)
+{
+	for (size_t i = 0; i < before; i++) {
+		const delivery *d = judge_delivery(j, i);
+		if (d->to == session && d->room == room && read_is_self_presence(d->stanza)
+				&& read_is(xml_attr(d->stanza, "type"), "unavailable"))
+			return true;
+	}
+	return false;
+}
+
+/* A connected occupant session of another bare JID that held the nick a
+ * join takes, and still held it when the room let the joiner in: a join
+ * is where Prosody refuses a taken nick (conflict, muc.lib.lua L686-696),
+ * so that is where the nick rule is broken, before any consequence of
+ * two users sharing an occupant. */
+static const roster_entry *nick_taken(const judge *j, shadow_room *r, const delivery *join,
+		size_t at)
 {
 	checker *c = j->c;
+	for (size_t k = 0; k < r->roster.len; k++) {
+		const roster_entry *e = shadow_roster_at(r, k);
+		if (e->nick == join->nick && !e->moving
+				&& addr_bare(c, e->session) != addr_bare(c, join->to)
+				&& track_connected(c, e->session) && !left_before(j, e->session, r->addr, at))
+			return e;
+	}
+	return NULL;
+}
+
+static void check_join(judge *j, size_t at, shadow_room *r)
+{
+	checker *c = j->c;
+	const delivery *join = judge_delivery(j, at);
 	const input *in = judge_presence_from(j, join->to, r->addr);
 	uint64_t now = in ? in->now_ms : world_now(c->w);
 	const char *who = join->to;
 	affiliation_lookup aff = shadow_affiliation(c, r, addr_bare(c, who));
+	const char *reserver = shadow_reserved_by(r, addr_resource(join->nick));
+	const roster_entry *holder;
 	if (r->password.known && r->password.value
 			&& !read_is(join_password(in), r->password.value))
 		judge_report(j, "password", join->step, join->stanza,
@@ -37,6 +73,12 @@ static void check_join(judge *j, const delivery *join, shadow_room *r)
 			&& aff.affiliation <= AFF_NONE)
 		judge_report(j, "members-only", join->step, join->stanza,
 				"%s, not a member, joined members-only %s", who, r->addr);
+	else if ((holder = nick_taken(j, r, join, at)))
+		judge_report(j, "nick", join->step, join->stanza,
+				"%s joined as %s, which %s holds", who, join->nick, holder->session);
+	else if (reserver && reserver != addr_bare(c, who))
+		judge_report(j, "nick", join->step, join->stanza,
+				"%s joined as %s, which %s reserved", who, join->nick, reserver);
 }
 
 void access_check_joins(judge *j)
@@ -52,7 +94,7 @@ void access_check_joins(judge *j)
 			shadow_room_doubt(r);  /* it existed after all */
 			continue;
 		}
-		check_join(j, d, r);
+		check_join(j, i, r);
 	}
 }
 

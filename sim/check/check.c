@@ -44,12 +44,18 @@ const check_invariant check_invariants[] = {
 		"(members_only.lib.lua L118-128), and after a transaction no connected "
 		"occupant session of a members-only room is below member: making a room "
 		"members-only removes them (322, L19-47) and so does revoking a membership "
-		"(321, default role none L111-116, muc.lib.lua L1489-1494).  Refinements: an "
+		"(321, default role none L111-116, muc.lib.lua L1489-1494).  A join presence "
+		"from below member gets an error and nothing else, since the pre-join check "
+		"refuses it before anything is sent: a room that lets it through sends the "
+		"occupant list even when the default role none then turns the session away "
+		"(muc.lib.lua L761-767, L320-322).  Refinements: an "
 		"invitation relayed by a members-only room makes the invitee, outcasts "
-		"included, a member (L148-165); outcasts are told registration-required "
-		"(priority -5 before the ban at -10)."},
+		"included, a member (members_only.lib.lua L148-165); outcasts are told "
+		"registration-required (priority -5 before the ban at -10)."},
 	{"nick",
-		"After every transaction, the connected occupant sessions holding a nick in "
+		"No session joins a room under a nick that a connected occupant session of "
+		"another bare JID holds, or that another bare JID has reserved, and after every "
+		"transaction the connected occupant sessions holding a nick in "
 		"a room all have one bare JID (muc.lib.lua L686-696), and none holds a nick "
 		"that another bare JID has reserved (register.lib.lua L77-90; reserving an "
 		"occupied nick removes its holder, muc.lib.lua L1083-1089).  Refinement: "

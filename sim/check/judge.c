@@ -70,10 +70,23 @@ shadow_room *judge_room(judge *j, const input *in)
 	return in->room ? shadow_room_get(j->c, in->room) : NULL;
 }
 
+/* The rules of who may be in a room: the root cause of whatever an
+ * intruder, or an occupant that should be gone, then receives. */
+static bool is_access_rule(const char *invariant)
+{
+	static const char *const access[] = {
+		"password", "lock", "ban", "members-only", "nick", "destroy",
+	};
+	for (size_t i = 0; i < sizeof access / sizeof *access; i++)
+		if (!strcmp(invariant, access[i]))
+			return true;
+	return false;
+}
+
 void judge_report(judge *j, const char *invariant, uint64_t step,
 		const xml_node *stanza, const char *fmt, ...)
 {
-	if (j->c->violated)
+	if (j->c->violated || (j->held && !is_access_rule(invariant)))
 		return;
 	finding f = {invariant, step, stanza,
 		judge_input_count(j) ? judge_input(j, 0)->stanza : NULL};
@@ -81,7 +94,21 @@ void judge_report(judge *j, const char *invariant, uint64_t step,
 	va_start(ap, fmt);
 	char *text = arena_vprintf(j->c->a, fmt, ap);
 	va_end(ap);
-	check_report(j->c, &f, "%s", text);
+	if (is_access_rule(invariant)) {
+		check_report(j->c, &f, "%s", text);
+		return;
+	}
+	j->held = true;
+	j->held_finding = f;
+	j->held_text = text;
+}
+
+/* Report what was held back, unless an access rule was broken meanwhile. */
+static void judge_done(judge *j)
+{
+	if (j->held)
+		check_report(j->c, &j->held_finding, "%s", j->held_text);
+	j->held = false;
 }
 
 /* ---- queries ---------------------------------------------------------- */
@@ -183,7 +210,7 @@ static void note_before(judge *j)
 
 void judge_txn(checker *c, txn *t)
 {
-	judge j = {c, t, false, NULL};
+	judge j = {.c = c, .t = t};
 	note_creations(&j);
 	note_before(&j);
 	access_check_joins(&j);
@@ -197,13 +224,15 @@ void judge_txn(checker *c, txn *t)
 	access_check_state(&j);
 	authority_check_replies(&j);
 	traffic_check_amplification(&j);
+	judge_done(&j);
 }
 
 void judge_untracked(checker *c, const delivery *d)
 {
 	txn alone = {.deliveries = {(void *)d, 1, 1}};
-	judge j = {c, &alone, true, NULL};
+	judge j = {.c = c, .t = &alone, .alone = true};
 	traffic_check_delivery(&j, 0);
+	judge_done(&j);
 }
 
 void judge_quiescent(checker *c)

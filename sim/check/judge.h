@@ -12,6 +12,11 @@
  *   4. the effects of the inputs on the model (effects.c);
  *   5. the state the transaction leaves (access.c), the replies
  *      (authority.c) and the number of deliveries (traffic.c).
+ * Within one transaction, a violation of an access rule (password, lock,
+ * ban, members-only, nick, destroy: who may be in a room) is reported
+ * before any other found in it, even one found earlier: a state rule can
+ * be judged only at the end, and what an intruder then receives (copies,
+ * presences, occupant ids) is a consequence, not the cause.
  */
 #ifndef MUCSIM_CHECK_JUDGE_H
 #define MUCSIM_CHECK_JUDGE_H
@@ -36,6 +41,11 @@ typedef struct judge {
 	txn *t;
 	bool alone;                    /* a delivery no transaction explains */
 	bool *member;                  /* per delivery: occupant session before or during */
+	/* The transaction's first violation of a rule other than access, held
+	 * back until the transaction is judged (judge_report). */
+	bool held;
+	finding held_finding;
+	const char *held_text;
 } judge;
 
 input *judge_input(const judge *j, size_t i);
@@ -46,7 +56,8 @@ input_kind judge_kind(const input *in);
 
 /* The model of the room an input addresses, or NULL for the service. */
 shadow_room *judge_room(judge *j, const input *in);
-/* Report, with the transaction's first input as the cause. */
+/* Report, with the transaction's first input as the cause: at once for an
+ * access rule, at the end of the transaction for the others. */
 void judge_report(judge *j, const char *invariant, uint64_t step,
 		const xml_node *stanza, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
