@@ -242,6 +242,20 @@ static void test_members_only_fires(void **state)
 	assert_fires(f, "members-only");
 }
 
+/* A room that lets a non-member's join begin shows it the occupants even
+ * when the default role then turns it away: that is members-only broken,
+ * not only a leak. */
+static void test_members_only_fires_on_a_join_let_through(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->romeo, MEMBERS_ONLY);
+	forge(f, f->juliet, "<presence from='" ROOM "/Romeo' to='juliet@localhost/j'>"
+			"<x xmlns='" MUC_USER "'><item affiliation='owner' role='moderator'/></x></presence>");
+	send(f, f->juliet, JOIN("Juliet"));
+	assert_fires(f, "members-only");
+}
+
 /* ---- nick ------------------------------------------------------------- */
 
 static void test_nick_silent(void **state)
@@ -723,6 +737,7 @@ int main(void)
 		TEST(test_ban_fires),
 		TEST(test_members_only_silent),
 		TEST(test_members_only_fires),
+		TEST(test_members_only_fires_on_a_join_let_through),
 		TEST(test_nick_silent),
 		TEST(test_nick_fires),
 		TEST(test_nick_silent_at_join),

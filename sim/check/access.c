@@ -81,6 +81,44 @@ static void check_join(judge *j, size_t at, shadow_room *r)
 				"%s joined as %s, which %s reserved", who, join->nick, reserver);
 }
 
+/* Whether an occupant session of `bare` is in the room (before this
+ * transaction). */
+static bool bare_is_in(checker *c, shadow_room *r, const char *bare)
+{
+	for (size_t k = 0; k < r->roster.len; k++)
+		if (addr_bare(c, shadow_roster_at(r, k)->session) == bare)
+			return true;
+	return false;
+}
+
+/* A members-only room refuses the join presence of anyone below member
+ * before the join begins (members_only.lib.lua L118-128): the session gets
+ * the error and nothing else.  A room that lets one through sends it the
+ * occupant list even when the default role (none) then turns it away
+ * (muc.lib.lua L761-767, L320-322), so what it receives is the first sign. */
+static void check_members_only_attempt(judge *j, const input *in)
+{
+	checker *c = j->c;
+	shadow_room *r = judge_room(j, in);
+	if (!r || r->existence != ROOM_PRESENT || !in->occupant || in->internal
+			|| judge_kind(in) != IN_PRESENCE || *read_type(in->stanza)
+			|| !r->members_only.known || !r->members_only.value
+			|| bare_is_in(c, r, addr_bare(c, in->from)))
+		return;
+	affiliation_lookup aff = shadow_affiliation(c, r, addr_bare(c, in->from));
+	if (!aff.known || aff.affiliation >= AFF_MEMBER)
+		return;
+	for (size_t i = 0; i < judge_delivery_count(j); i++) {
+		const delivery *d = judge_delivery(j, i);
+		if (d->to == in->from && d->room == r->addr && !read_is_error(d->stanza)) {
+			judge_report(j, "members-only", d->step, d->stanza,
+					"%s, not a member, was let into members-only %s (sent a %s, not an error)",
+					in->from, r->addr, xml_name(d->stanza));
+			return;
+		}
+	}
+}
+
 void access_check_joins(judge *j)
 {
 	for (size_t i = 0; i < judge_delivery_count(j); i++) {
@@ -96,6 +134,8 @@ void access_check_joins(judge *j)
 		}
 		check_join(j, i, r);
 	}
+	for (size_t i = 0; i < judge_input_count(j); i++)
+		check_members_only_attempt(j, judge_input(j, i));
 }
 
 /* ---- the state a transaction leaves ----------------------------------- */
