@@ -417,13 +417,18 @@ static void apply_input(judge *j, const input *in)
 /* An empty temporary room goes away with its last occupant (mod_muc.lua
  * L191-199), also when that occupant only changes nick: muc-occupant-left
  * fires for the old nick (muc.lib.lua L743-754) before the new one is
- * saved (L758-759), and the occupant stays in a room no longer served. */
+ * saved (L758-759), and the occupant stays in a room no longer served.
+ * A room whose existence is uncertain may have gone that way too, and be
+ * created again unseen (by a join the room then refuses) with a new salt:
+ * the occupant ids seen so far no longer bind. */
 static void apply_emptiness(judge *j)
 {
 	for (size_t i = 0; i < shadow_room_count(j->c); i++) {
 		shadow_room *r = shadow_room_at(j->c, i);
 		bool emptied = r->vacated || (!r->roster.len && r->sessions_before);
 		r->vacated = false;
+		if (emptied && r->existence == ROOM_UNCERTAIN)
+			r->ids.len = 0;
 		if (r->existence != ROOM_PRESENT || !emptied)
 			continue;
 		if (!r->persistent.known)
