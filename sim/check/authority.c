@@ -33,16 +33,15 @@ static affiliation_lookup affiliation_of(judge *j, shadow_room *r, const char *a
 /* ---- privilege (a): muc#admin changes --------------------------------- */
 
 /* The target of an item: its jid prepared (muc.lib.lua L1052-1061), or
- * the bare JID of the occupant holding its nick (L1069-1072). */
+ * the bare JID of the occupant holding its nick, prepared (L1062-1072). */
 static const char *item_target(judge *j, shadow_room *r, const xml_node *item)
 {
 	const char *text = xml_attr(item, "jid");
 	jid parts;
 	if (text)
 		return jid_prep(j->c->a, text, &parts) ? addr_bare(j->c, jid_full(j->c->a, &parts)) : NULL;
-	const char *nick = xml_attr(item, "nick");
-	const char *occupant = nick ? arena_printf(j->c->a, "%s/%s", r->addr, nick) : NULL;
-	return occupant ? shadow_nick_bare(j->c, r, check_intern_str(j->c, occupant)) : NULL;
+	const char *occupant = judge_item_occupant(j, r, xml_attr(item, "nick"));
+	return occupant ? shadow_nick_bare(j->c, r, occupant) : NULL;
 }
 
 static bool other_owner(shadow_room *r, const char *target)
@@ -95,8 +94,8 @@ static const char *role_refusal(judge *j, shadow_room *r, const char *actor,
 
 static roster_entry *holder_of(judge *j, shadow_room *r, const char *nick)
 {
-	const char *occupant = check_intern_str(j->c, arena_printf(j->c->a, "%s/%s", r->addr, nick));
-	for (size_t i = 0; i < r->roster.len; i++)
+	const char *occupant = judge_item_occupant(j, r, nick);
+	for (size_t i = 0; occupant && i < r->roster.len; i++)
 		if (shadow_roster_at(r, i)->nick == occupant)
 			return shadow_roster_at(r, i);
 	return NULL;

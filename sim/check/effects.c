@@ -151,7 +151,8 @@ static const char *prepped_bare(checker *c, const char *text)
 }
 
 /* A muc#admin item (muc.lib.lua L1046-1106): an affiliation change is
- * stored with its nick as reservation, if it has one (L1083-1093). */
+ * stored with its nick as reservation, if it has one (L1083-1093).  The
+ * nick is resourceprepped before it names an occupant (L1062-1072). */
 static void apply_admin_set(judge *j, const input *in, shadow_room *r, const xml_node *q)
 {
 	const xml_node *item = xml_first(q);
@@ -160,10 +161,10 @@ static void apply_admin_set(judge *j, const input *in, shadow_room *r, const xml
 			|| !rank_parse_affiliation(xml_attr(item, "affiliation"), &aff))
 		return;
 	const char *nick = xml_attr(item, "nick");
+	const char *reserved = nick ? jid_resourceprep(j->c->a, nick, false) : NULL;
 	const char *target = prepped_bare(j->c, xml_attr(item, "jid"));
-	if (!target && nick)
-		target = shadow_nick_bare(j->c, r, check_intern_str(j->c,
-				arena_printf(j->c->a, "%s/%s", r->addr, nick)));
+	if (!target && reserved)
+		target = shadow_nick_bare(j->c, r, judge_item_occupant(j, r, nick));
 	outcome out = outcome_of(j, in);
 	if (!target || out == OUT_ERROR || out == OUT_NONE)
 		return;
@@ -171,7 +172,6 @@ static void apply_admin_set(judge *j, const input *in, shadow_room *r, const xml
 		shadow_affiliation_forget(j->c, r, target);
 		return;
 	}
-	const char *reserved = nick ? jid_resourceprep(j->c->a, nick, false) : NULL;
 	shadow_affiliation_set(j->c, r, target, aff, check_intern_str(j->c, reserved), false);
 }
 

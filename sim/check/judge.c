@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "jid.h"
+
 input *judge_input(const judge *j, size_t i)
 {
 	return &((input *)j->t->inputs.data)[i];
@@ -156,6 +158,13 @@ size_t judge_replies(const judge *j, const input *in, const delivery **first)
 			*first = d;
 	}
 	return n;
+}
+
+const char *judge_item_occupant(judge *j, const shadow_room *r, const char *nick)
+{
+	const char *prepped = nick ? jid_resourceprep(j->c->a, nick, false) : NULL;
+	return prepped ? check_intern_str(j->c, arena_printf(j->c->a, "%s/%s", r->addr, prepped))
+		: NULL;
 }
 
 bool judge_error_to(const judge *j, const char *session, const char *room)

@@ -69,6 +69,10 @@ const delivery *judge_join_of(const judge *j, const char *session, const char *r
 const input *judge_presence_from(const judge *j, const char *session, const char *room);
 /* Replies (type result or error) to an IQ: how many, and the first. */
 size_t judge_replies(const judge *j, const input *in, const delivery **first);
+/* The occupant JID a muc#admin item's nick names in room r, interned:
+ * resourceprepped first, as Prosody does (muc.lib.lua L1062-1068); NULL
+ * when nick is NULL or does not prepare. */
+const char *judge_item_occupant(judge *j, const shadow_room *r, const char *nick);
 /* Whether the room sent `session` an error in this transaction. */
 bool judge_error_to(const judge *j, const char *session, const char *room);
 
