@@ -395,6 +395,46 @@ static void test_delivery_silent(void **state)
 	assert_silent(f);
 }
 
+#define SUBJECT(text) "<message type='groupchat' to='" ROOM "'><subject>" text "</subject></message>"
+
+/* Send and close the stream before anything comes back. */
+static void send_and_vanish(fixture *f, client *c, const char *text)
+{
+	client_send(c, parse(f, text));
+	client_disconnect(c);
+	assert_true(world_run(f->w, 0));
+	check_quiescent(f->check);
+}
+
+/* A subject change whose broadcast nobody saw (its only occupant's stream
+ * closed) leaves the subject unknown: a later one that repeats it may go
+ * unbroadcast. */
+static void test_delivery_silent_on_an_unknown_subject(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->romeo, CONFIG("<field var='muc#roomconfig_persistentroom'><value>1</value></field>"));
+	send_and_vanish(f, f->romeo, SUBJECT("Verona"));
+	client *romeo2 = client_connect(f->w, "romeo@localhost/r2", NULL, NULL);
+	send(f, romeo2, JOIN("Romeo"));
+	send(f, romeo2, SUBJECT("Verona"));
+	assert_silent(f);
+}
+
+/* An ordinary message lost the same way leaves the subject known: its
+ * repetition must not be broadcast. */
+static void test_delivery_fires_on_a_repeated_subject(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->romeo, SUBJECT("Verona"));
+	send_and_vanish(f, f->mercutio, SAY("lost", "Not in the room"));
+	forge(f, f->romeo, "<message type='groupchat' from='" ROOM "/Romeo' to='romeo@localhost/r'>"
+			"<subject>Verona</subject></message>");
+	send(f, f->romeo, SUBJECT("Verona"));
+	assert_fires(f, "delivery");
+}
+
 static void test_delivery_fires(void **state)
 {
 	fixture *f = *state;
@@ -749,6 +789,8 @@ int main(void)
 		TEST(test_view_fires),
 		TEST(test_delivery_silent),
 		TEST(test_delivery_fires),
+		TEST(test_delivery_silent_on_an_unknown_subject),
+		TEST(test_delivery_fires_on_a_repeated_subject),
 		TEST(test_privacy_silent),
 		TEST(test_privacy_fires_for_outsiders),
 		TEST(test_privacy_fires_for_real_jids),

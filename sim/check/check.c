@@ -87,7 +87,9 @@ const check_invariant check_invariants[] = {
 		"sender no error) reaches every connected occupant session of the room exactly "
 		"once and no other session, and one it refuses reaches nobody.  Refinement: a "
 		"subject change that repeats the subject and its author is accepted without "
-		"a broadcast (subject.lib.lua L74-77)."},
+		"a broadcast (subject.lib.lua L74-77), so while the subject is unknown (a "
+		"change whose sender's stream closed before anyone saw its broadcast) a "
+		"subject change reaches every connected occupant session once, or none."},
 	{"privacy",
 		"(a) A session that is not an occupant session of a room before or during a "
 		"transaction receives from the room only errors, IQ results, invitations, "

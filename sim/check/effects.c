@@ -370,7 +370,12 @@ static void apply_groupchat(judge *j, const input *in, shadow_room *r)
 		r->subject_from = (known_text){true, d->nick};
 		return;
 	}
-	if (!track_connected(j->c, in->from))
+	/* A subject change whose fate went with its sender's stream may have
+	 * changed the subject; an ordinary message cannot. */
+	bool subject_change = xml_child(in->stanza, "subject", NS_CLIENT_CHECK)
+		&& !xml_child(in->stanza, "body", NS_CLIENT_CHECK)
+		&& !xml_child(in->stanza, "thread", NS_CLIENT_CHECK);
+	if (subject_change && !track_connected(j->c, in->from))
 		r->subject.known = r->subject_from.known = false;
 }
 

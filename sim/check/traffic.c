@@ -118,7 +118,11 @@ static void check_delivery(judge *j, const input *in, shadow_room *r)
 	}
 	if (refused || (!copy && !track_connected(j->c, in->from)))
 		return;  /* refused, or its fate went with the sender's stream */
-	check_copies(j, in, r, repeats_subject(j, in, r) ? 0 : 1);
+	/* Whether a subject change repeats the subject is unknown while the
+	 * subject is: then all get one copy or none. */
+	bool unknown = is_subject_change(in->stanza)
+		&& (!r->subject.known || !r->subject_from.known);
+	check_copies(j, in, r, unknown ? (copy ? 1 : 0) : repeats_subject(j, in, r) ? 0 : 1);
 }
 
 void traffic_check_groupchat(judge *j)
