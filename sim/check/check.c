@@ -107,7 +107,10 @@ const check_invariant check_invariants[] = {
 		"Refinements: an invitation shows the inviter's real JID when the inviter is "
 		"not an occupant or the invitee's affiliation makes it a moderator "
 		"(whois.lib.lua L51-62, the FIXME at L57); a decline shows the decliner's "
-		"(muc.lib.lua L1306-1313)."},
+		"(muc.lib.lua L1306-1313); (b) does not judge a transaction with an owner's "
+		"form setting whois to anyone, since other stanzas handled in the same step "
+		"(an error bounced by a gone session that removes its occupant) may be "
+		"announced after the form was applied (whois.lib.lua L44-49)."},
 	{"moderation",
 		"A groupchat message from a session whose occupant is a visitor, or that is "
 		"not an occupant session, reaches no one.  Refinement: this holds in "

@@ -414,6 +414,25 @@ static void check_real_jids(judge *j, const delivery *d, shadow_room *r)
 	}
 }
 
+/* Whether an owner's form in this transaction may make the room
+ * non-anonymous (whois.lib.lua L19-23, L44-49): the oracle does not know where
+ * among the transaction's deliveries the room applied it (another input
+ * of the same step, an error bounced by a gone session, may come after). */
+static bool may_open_whois(const judge *j, const shadow_room *r)
+{
+	for (size_t i = 0; i < judge_input_count(j); i++) {
+		const input *in = judge_input(j, i);
+		const xml_node *q = xml_first(in->stanza);
+		if (in->room != r->addr || judge_kind(in) != IN_IQ_SET_ROOM || in->occupant || !q
+				|| strcmp(xml_name(q), "query") != 0 || strcmp(xml_ns(q), NS_MUC_OWNER_CHECK) != 0)
+			continue;
+		const xml_node *form = xml_child(q, "x", NS_DATA_CHECK);
+		if (read_is(read_field_text(read_field(form, "muc#roomconfig_whois")), "anyone"))
+			return true;
+	}
+	return false;
+}
+
 static void check_privacy(judge *j, size_t i)
 {
 	const delivery *d = judge_delivery(j, i);
@@ -427,7 +446,7 @@ static void check_privacy(judge *j, size_t i)
 		return;
 	}
 	bool stanza = strcmp(xml_name(d->stanza), "iq") != 0 && !read_is_error(d->stanza);
-	if (stanza && r->whois_anyone.known && !r->whois_anyone.value)
+	if (stanza && r->whois_anyone.known && !r->whois_anyone.value && !may_open_whois(j, r))
 		check_real_jids(j, d, r);
 }
 
