@@ -674,6 +674,23 @@ static void test_wellformed_fires_without_condition(void **state)
 	assert_fires(f, "wellformed");
 }
 
+/* Every 32nd delivery, the first included, must serialize and re-parse
+ * to an equal tree; a body holding a character XML cannot carry does
+ * not.  The forged error is the run's first delivery. */
+static void test_wellformed_fires_on_round_trip(void **state)
+{
+	fixture *f = *state;
+	xml_node *m = parse(f, "<message type='error' from='" ROOM "' to='juliet@localhost/j'>"
+			"<error type='cancel'><item-not-found "
+			"xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>");
+	xml_add_text(world_arena(f->w), xml_add_elem(world_arena(f->w), m, NULL, "body", NULL),
+			"\x01", 1);
+	f->forged = m;
+	f->forged_to = f->juliet;
+	send(f, f->juliet, SAY("x", "Hello?"));
+	assert_fires(f, "wellformed");
+}
+
 /* ---- amplification ---------------------------------------------------- */
 
 /* At the boundary: a groupchat message to S sessions makes exactly S
@@ -808,6 +825,7 @@ int main(void)
 		TEST(test_wellformed_silent),
 		TEST(test_wellformed_fires_without_to),
 		TEST(test_wellformed_fires_without_condition),
+		TEST(test_wellformed_fires_on_round_trip),
 		TEST(test_amplification_silent),
 		TEST(test_amplification_fires),
 		TEST(test_amplification_fires_unprompted),

@@ -178,7 +178,7 @@ const check_invariant check_invariants[] = {
 	{"wellformed",
 		"Every stanza the MUC delivers has from and to; every error the room itself "
 		"writes has an <error/> of a defined type with exactly one defined condition "
-		"(RFC 6120 §8.3.3); and every eighth delivery, the first included, serializes "
+		"(RFC 6120 §8.3.3); and every 32nd delivery, the first included, serializes "
 		"and re-parses to an equal tree.  Refinement: errors the room relays from an "
 		"occupant (IQ replies L833-854, private messages L886-919) carry whatever "
 		"that occupant wrote."},
