@@ -146,9 +146,11 @@ const check_invariant check_invariants[] = {
 		"most one <stanza-id/> whose by prepares to the room JID, none of the sender's "
 		"(mod_muc_mam.lua L353-365); (4) a private message is relayed from its "
 		"sender's occupant JID with exactly one muc#user <x/>, empty (muc.lib.lua "
-		"L910-912).  Refinement: a groupchat message keeps muc#user elements its "
+		"L910-912).  Refinements: a groupchat message keeps muc#user elements its "
 		"sender wrote, as Prosody does not filter them (L1194-1212); they come from "
-		"the sender's occupant JID, not the room's."},
+		"the sender's occupant JID, not the room's; the sender's occupant JID is the "
+		"one it was last told of, so (3) and (4) do not judge where it comes from once "
+		"the sender's stream has closed (it may have lost the news of a nick change)."},
 	{"iq",
 		"Every IQ get or set the service is given for its own JID or a room's bare JID "
 		"gets exactly one reply, result or error, with the same id, from that address, "

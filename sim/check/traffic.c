@@ -31,6 +31,14 @@ static const char *occupant_jid_of(judge *j, const char *session, const char *ro
 	return e ? e->nick : NULL;
 }
 
+/* The occupant JID a sender's stanza must come from, as far as the sender
+ * was told: NULL when its stream closed, which may have lost the news of
+ * a nick change. */
+static const char *sender_jid_of(judge *j, const input *in)
+{
+	return track_connected(j->c, in->from) ? occupant_jid_of(j, in->from, in->room) : NULL;
+}
+
 /* ---- groupchat: moderation and delivery ------------------------------- */
 
 /* subject.lib.lua L93-102: <subject/> without <body/> or <thread/>. */
@@ -48,7 +56,7 @@ static bool repeats_subject(judge *j, const input *in, shadow_room *r)
 		return false;
 	const char *text = xml_child_text(in->stanza, "subject", NS_CLIENT_CHECK);
 	const char *subject = text && *text ? text : NULL;
-	const char *from = occupant_jid_of(j, in->from, in->room);
+	const char *from = sender_jid_of(j, in);
 	bool same_text = subject ? read_is(subject, r->subject.value) : !r->subject.value;
 	const char *old_from = r->subject_from.value ? r->subject_from.value : r->addr;
 	return same_text && read_is(from, old_from);
@@ -247,7 +255,7 @@ static bool has_stanza_id(judge *j, const xml_node *s, const char *room, const c
  * only (3). */
 static void check_broadcast(judge *j, const delivery *d, const input *in)
 {
-	const char *sender = occupant_jid_of(j, in->from, in->room);
+	const char *sender = sender_jid_of(j, in);
 	const char *from = xml_attr(d->stanza, "from");
 	size_t ids = 0;
 	if (sender && !read_is(from, sender))
@@ -269,7 +277,7 @@ static void check_broadcast(judge *j, const delivery *d, const input *in)
 /* A private message: from its sender, with one empty muc#user <x/> (4). */
 static void check_private(judge *j, const delivery *d, const input *in)
 {
-	const char *sender = occupant_jid_of(j, in->from, in->room);
+	const char *sender = sender_jid_of(j, in);
 	const xml_node *x = read_muc_user(d->stanza);
 	if (sender && !read_is(xml_attr(d->stanza, "from"), sender))
 		judge_report(j, "spoofing", d->step, d->stanza,
