@@ -382,6 +382,42 @@ static void test_view_fires(void **state)
 	assert_fires(f, "view");
 }
 
+/* A members-only removal (322) is announced to no one else (members_only.lib.lua
+ * L40-45): Romeo's view keeps Juliet as she was, a ghost, once the room is
+ * open again. */
+static void ghost_juliet(fixture *f)
+{
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->juliet, JOIN("Juliet"));
+	send(f, f->romeo, MEMBERS_ONLY);
+	send(f, f->romeo, CONFIG("<field var='muc#roomconfig_membersonly'><value>0</value></field>"));
+}
+
+/* Whoever takes a ghost's nick with a role the room does not broadcast is
+ * not announced either (muc.lib.lua L308-313): the ghost says nothing of
+ * the new holder. */
+static void test_view_silent_for_a_ghost_nick_taken_unannounced(void **state)
+{
+	fixture *f = *state;
+	ghost_juliet(f);
+	send(f, f->romeo, ADMIN("member", "<item affiliation='member' jid='mercutio@localhost'/>"));
+	send(f, f->romeo, CONFIG("<field var='muc#roomconfig_presencebroadcast'>"
+			"<value>moderator</value></field>"));
+	send(f, f->mercutio, JOIN("Juliet"));
+	assert_silent(f);
+}
+
+/* ...but a holder whose role the room broadcasts must be shown: the ghost
+ * does not stand for it. */
+static void test_view_fires_for_a_ghost_nick_taken_unannounced(void **state)
+{
+	fixture *f = *state;
+	ghost_juliet(f);
+	forge(f, f->mercutio, SELF("Juliet", "mercutio@localhost/m", "none", "participant"));
+	send(f, f->romeo, UPDATE("Romeo"));
+	assert_fires(f, "view");
+}
+
 /* ---- delivery --------------------------------------------------------- */
 
 static void test_delivery_silent(void **state)
@@ -804,6 +840,8 @@ int main(void)
 		TEST(test_consequence_reported_alone),
 		TEST(test_view_silent),
 		TEST(test_view_fires),
+		TEST(test_view_silent_for_a_ghost_nick_taken_unannounced),
+		TEST(test_view_fires_for_a_ghost_nick_taken_unannounced),
 		TEST(test_delivery_silent),
 		TEST(test_delivery_fires),
 		TEST(test_delivery_silent_on_an_unknown_subject),

@@ -78,10 +78,13 @@ const check_invariant check_invariants[] = {
 		"which the occupant list includes (L349) but later broadcasts do not (L308-313); "
 		"occupants a room removes on becoming members-only are not announced to the "
 		"others (members_only.lib.lua L40-45 publicises them without their previous "
-		"role, and role none is not broadcast), so views may keep them too; a session "
-		"a room drops for an error it sent is not told when other sessions of its "
-		"occupant remain (muc.lib.lua L409-439), so it is no longer an occupant "
-		"session from that error on."},
+		"role, and role none is not broadcast), so views may keep them too, as ghosts "
+		"that say nothing of whoever takes the nick until the room shows it again "
+		"(a holder whose role is not broadcast is never announced, muc.lib.lua "
+		"L308-313; one whose role is must still be shown); a session a room drops "
+		"for an error it sent is not told when other sessions of its occupant remain "
+		"(muc.lib.lua L409-439), so it is no longer an occupant session from that "
+		"error on."},
 	{"delivery",
 		"A groupchat message the room accepts from an occupant session (it sends the "
 		"sender no error) reaches every connected occupant session of the room exactly "

@@ -138,6 +138,7 @@ typedef struct view_entry {
 	rank_role role;
 	rank_affiliation affiliation;
 	bool unkept;                   /* shown outside the broadcast rules: not kept up to date */
+	bool ghost;                    /* removed unannounced (322), not shown again since */
 } view_entry;
 
 typedef struct session_view {

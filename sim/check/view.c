@@ -49,6 +49,7 @@ static void view_update(checker *c, const delivery *d, bool available, shown s,
 	e->role = s.role;
 	e->affiliation = s.affiliation;
 	e->unkept = unkept;
+	e->ghost = false;
 }
 
 /* Whether a presence answers a probe of that occupant by the session's
@@ -85,6 +86,23 @@ static bool is_ghost(const shadow_room *r, const char *nick)
 	return false;
 }
 
+/* An occupant removed without a word to the others (322) stays in their
+ * views as it was last shown, whoever later takes its nick: a holder whose
+ * role the room does not broadcast is never announced to them (muc.lib.lua
+ * L308-313), so until the room shows that nick again the entry says
+ * nothing of its holder's role or affiliation, nor shows it. */
+static void make_ghost(checker *c, shadow_room *r, const char *nick)
+{
+	if (!is_ghost(r, nick))
+		vec_push(c->a, &r->ghosts, (void *)nick);
+	for (size_t i = 0; i < c->views.len; i++) {
+		session_view *v = &((session_view *)c->views.data)[i];
+		view_entry *e = v->room == r->addr ? entry_find(v, nick) : NULL;
+		if (e)
+			e->ghost = true;
+	}
+}
+
 /* A self-presence places the session: available, under that nick; a nick
  * change (303) keeps it in while the new nick is announced (the room
  * itself is empty for a moment when its only occupant changes nick); any
@@ -110,8 +128,8 @@ static void roster_update(checker *c, const delivery *d, bool available, shown s
 		/* A removal for members-only (322) is told to no one else, even
 		 * when the form that caused it is never answered (a later field
 		 * raised): the others keep a ghost (view_expel_non_members). */
-		if (read_has_status(read_muc_user(d->stanza), "322") && !is_ghost(r, d->nick))
-			vec_push(c->a, &r->ghosts, (void *)d->nick);
+		if (read_has_status(read_muc_user(d->stanza), "322"))
+			make_ghost(c, r, d->nick);
 	}
 }
 
@@ -159,15 +177,16 @@ static void check_seer(checker *c, shadow_room *r, const roster_entry *seer)
 	for (size_t i = 0; i < r->roster.len; i++) {
 		const roster_entry *o = shadow_roster_at(r, i);
 		view_entry *e = entry_find(v, o->nick);
-		if (!e && visible(r, seer, o))
+		if ((!e || e->ghost) && visible(r, seer, o))
 			report(c, "%s was not shown %s", seer->session, o->nick);
-		else if (e && !e->unkept && (e->role != o->role || e->affiliation != o->affiliation))
+		else if (e && !e->unkept && !e->ghost
+				&& (e->role != o->role || e->affiliation != o->affiliation))
 			report(c, "%s was shown %s with another role or affiliation than its own",
 					seer->session, o->nick);
 	}
 	for (size_t i = 0; i < v->entries.len; i++) {
 		const roster_entry *o = occupant_of(r, entry_at(v, i)->nick);
-		if (entry_at(v, i)->unkept)
+		if (entry_at(v, i)->unkept || entry_at(v, i)->ghost)
 			continue;
 		if (!o && !is_ghost(r, entry_at(v, i)->nick))
 			report(c, "%s was shown %s, who is no occupant", seer->session,
@@ -198,8 +217,8 @@ void view_expel_non_members(checker *c, shadow_room *r)
 		session_view *v = &((session_view *)c->views.data)[i];
 		for (size_t k = 0; v->room == r->addr && k < v->entries.len; k++) {
 			const char *nick = entry_at(v, k)->nick;
-			if (!occupant_of(r, nick) && !is_ghost(r, nick))
-				vec_push(c->a, &r->ghosts, (void *)nick);
+			if (!occupant_of(r, nick))
+				make_ghost(c, r, nick);
 		}
 	}
 }
