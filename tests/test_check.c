@@ -418,6 +418,29 @@ static void test_view_fires_for_a_ghost_nick_taken_unannounced(void **state)
 	assert_fires(f, "view");
 }
 
+#define GET_CONFIG "<iq type='get' id='get' to='" ROOM "'>" \
+	"<query xmlns='http://jabber.org/protocol/muc#owner'/></iq>"
+
+/* A temporary room goes when its only occupant changes nick (mod_muc.lua
+ * L191-199, muc.lib.lua L743-759); the service's item-not-found confirms
+ * it is absent (mod_muc.lua L490-496), so a refused join creates it again
+ * (muc.lib.lua L492-512) and the next join shows Juliet nobody from
+ * before, twice over. */
+static void test_view_silent_after_a_room_vanished_twice(void **state)
+{
+	fixture *f = *state;
+	send(f, f->juliet, JOIN("juliet"));
+	send(f, f->juliet, JOIN("Juliet"));
+	send(f, f->juliet, GET_CONFIG);
+	for (int round = 0; round < 2; round++) {
+		send(f, f->juliet, JOIN(" "));
+		world_advance(f->w, 300 * 1000);
+		send(f, f->juliet, JOIN("juliet"));
+		send(f, f->juliet, JOIN("Nurse"));
+	}
+	assert_silent(f);
+}
+
 /* ---- delivery --------------------------------------------------------- */
 
 static void test_delivery_silent(void **state)
@@ -842,6 +865,7 @@ int main(void)
 		TEST(test_view_fires),
 		TEST(test_view_silent_for_a_ghost_nick_taken_unannounced),
 		TEST(test_view_fires_for_a_ghost_nick_taken_unannounced),
+		TEST(test_view_silent_after_a_room_vanished_twice),
 		TEST(test_delivery_silent),
 		TEST(test_delivery_fires),
 		TEST(test_delivery_silent_on_an_unknown_subject),

@@ -274,22 +274,36 @@ static replies expected_replies(judge *j, const input *in)
  * for a room it does not have (mod_muc.lua L490-496), and gone how a
  * destroyed persistent room's tombstone answers (L466-475): the room was
  * gone, however the model saw it (a destroy whose reply was lost), and no
- * room code ran to raise an error. */
-static bool room_was_missing(judge *j, const input *in, const delivery *reply)
+ * room code ran to raise an error.  Returns the condition, or NULL. */
+static const char *room_was_missing(judge *j, const input *in, const delivery *reply)
 {
 	const xml_node *err = xml_child(reply->stanza, "error", NULL);
 	const char *condition = read_error_condition(reply->stanza);
-	return read_is_error(reply->stanza)
-		&& (read_is(condition, "item-not-found") || read_is(condition, "gone"))
-		&& read_is(read_attr(err, "by"), addr_domain(j->c, in->room));
+	if (read_is_error(reply->stanza)
+			&& (read_is(condition, "item-not-found") || read_is(condition, "gone"))
+			&& read_is(read_attr(err, "by"), addr_domain(j->c, in->room)))
+		return condition;
+	return NULL;
 }
 
 static void check_iq(judge *j, const input *in)
 {
 	const delivery *first;
 	size_t n = judge_replies(j, in, &first);
-	if (n == 1 && in->room && room_was_missing(j, in, first)) {
-		shadow_room_doubt(judge_room(j, in));
+	const char *missing = n == 1 && in->room ? room_was_missing(j, in, first) : NULL;
+	if (missing) {
+		/* item-not-found: the service had no room object at all, so the
+		 * room is absent (not a tombstone), and whoever the model still
+		 * had in it is in a room no longer served (an empty temporary
+		 * room goes even when its only occupant changes nick, mod_muc.lua
+		 * L191-199).  A tombstone's gone leaves its past unknown. */
+		shadow_room *r = judge_room(j, in);
+		if (!strcmp(missing, "item-not-found")) {
+			shadow_room_forget(j->c, r);
+			r->destroyed = false;
+		} else {
+			shadow_room_doubt(r);
+		}
 		return;
 	}
 	replies want = expected_replies(j, in);

@@ -167,7 +167,10 @@ const check_invariant check_invariants[] = {
 		"or empty (L173-179).  Those cases need the room: an item-not-found from the "
 		"service itself (mod_muc.lua L490-496), or the gone of a destroyed room's "
 		"tombstone (L466-475), says it was gone, whatever the oracle believed, and "
-		"then one reply is right."},
+		"then one reply is right; after an item-not-found the model holds the room "
+		"absent with nobody in it (an empty temporary room goes even when its only "
+		"occupant changes nick, mod_muc.lua L191-199), so a refused join creates it "
+		"again (muc.lib.lua L492-512)."},
 	{"destroy",
 		"After a room is destroyed (an owner's destroy request that gets a result, "
 		"muc.lib.lua L1020-1034, or a service admin's Destroy Rooms command, "

@@ -174,6 +174,9 @@ const char *shadow_reserved_by(shadow_room *r, const char *nick_resource);
 /* Whether the room exists is no longer known (nor, then, whether it was
  * destroyed, or which incarnation the ids seen belong to). */
 void shadow_room_doubt(shadow_room *r);
+/* A room the service no longer has: whoever was left in it is in a room
+ * no longer served, and no longer an occupant session of this one. */
+void shadow_room_forget(checker *c, shadow_room *r);
 bool shadow_locked(const shadow_room *r, uint64_t now_ms);
 bool shadow_broadcasts(const shadow_room *r, rank_role role);
 /* No stored owner, as far as known: false while any entry is unknown. */

@@ -102,20 +102,11 @@ static void apply_form(shadow_room *r, const xml_node *form, outcome out)
 	}
 }
 
-/* A room the service no longer has; whoever was left in it is in a room
- * no longer served. */
-static void forget_room(checker *c, shadow_room *r)
-{
-	while (r->roster.len)
-		shadow_roster_remove(c, r, shadow_roster_at(r, 0)->session);
-	r->existence = ROOM_ABSENT;
-}
-
 /* Destruction (muc.lib.lua L1020-1034): everyone out, nothing but errors
  * until created again. */
 static void destroy_room(checker *c, shadow_room *r)
 {
-	forget_room(c, r);
+	shadow_room_forget(c, r);
 	r->destroyed = true;
 }
 
@@ -439,7 +430,7 @@ static void apply_emptiness(judge *j)
 		if (!r->persistent.known)
 			shadow_room_doubt(r);
 		else if (!r->persistent.value)
-			forget_room(j->c, r);
+			shadow_room_forget(j->c, r);
 	}
 }
 

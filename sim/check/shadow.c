@@ -74,6 +74,13 @@ void shadow_room_doubt(shadow_room *r)
 	r->ids.len = 0;                /* a new incarnation may start unseen */
 }
 
+void shadow_room_forget(checker *c, shadow_room *r)
+{
+	while (r->roster.len)
+		shadow_roster_remove(c, r, shadow_roster_at(r, 0)->session);
+	r->existence = ROOM_ABSENT;
+}
+
 bool shadow_locked(const shadow_room *r, uint64_t now_ms)
 {
 	return r->locked.value && now_ms / 1000 < r->created_s + LOCK_TIMEOUT_S;
