@@ -103,6 +103,18 @@ static void make_ghost(checker *c, shadow_room *r, const char *nick)
 	}
 }
 
+/* Whether a session's view shows an occupant other than `nick` (ghosts
+ * aside): its roster may lack occupants whose own self-presence was lost
+ * to a closed stream, but not those the room announced. */
+static bool shows_others(checker *c, shadow_room *r, const char *session, const char *nick)
+{
+	session_view *v = shadow_view(c, session, r->addr);
+	for (size_t i = 0; i < v->entries.len; i++)
+		if (entry_at(v, i)->nick != nick && !is_ghost(r, entry_at(v, i)->nick))
+			return true;
+	return false;
+}
+
 /* A self-presence places the session: available, under that nick; a nick
  * change (303) keeps it in while the new nick is announced (the room
  * itself is empty for a moment when its only occupant changes nick); any
@@ -112,7 +124,8 @@ static void roster_update(checker *c, const delivery *d, bool available, shown s
 	shadow_room *r = shadow_room_get(c, d->room);
 	roster_entry *e = shadow_roster_find(r, d->to);
 	if (available) {
-		r->vacated |= e && e->moving && e->nick != d->nick && r->roster.len == 1;
+		r->vacated |= e && e->moving && e->nick != d->nick && r->roster.len == 1
+			&& !shows_others(c, r, d->to, d->nick);
 		if (!e) {
 			e = array_push(c->a, &r->roster, sizeof *e);
 			e->session = d->to;
