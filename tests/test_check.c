@@ -418,6 +418,25 @@ static void test_view_fires_for_a_ghost_nick_taken_unannounced(void **state)
 	assert_fires(f, "view");
 }
 
+/* A form that closes the room and then raises (an invalid whois,
+ * whois.lib.lua L20) gets no reply; the non-member it removed had closed
+ * its stream, so no 322 shows it (members_only.lib.lua L19-47), and its
+ * own unavailable presence is then ignored (muc.lib.lua L634-635): Romeo
+ * keeps a ghost. */
+static void test_view_silent_for_a_removal_nobody_heard(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->juliet, JOIN("Juliet"));
+	client_send(f->romeo, parse(f, CONFIG("<field var='muc#roomconfig_membersonly'>"
+			"<value>1</value></field><field var='muc#roomconfig_whois'>"
+			"<value>everyone</value></field>")));
+	client_disconnect(f->juliet);
+	assert_true(world_run(f->w, 0));
+	check_quiescent(f->check);
+	assert_silent(f);
+}
+
 #define GET_CONFIG "<iq type='get' id='get' to='" ROOM "'>" \
 	"<query xmlns='http://jabber.org/protocol/muc#owner'/></iq>"
 
@@ -866,6 +885,7 @@ int main(void)
 		TEST(test_view_silent_for_a_ghost_nick_taken_unannounced),
 		TEST(test_view_fires_for_a_ghost_nick_taken_unannounced),
 		TEST(test_view_silent_after_a_room_vanished_twice),
+		TEST(test_view_silent_for_a_removal_nobody_heard),
 		TEST(test_delivery_silent),
 		TEST(test_delivery_fires),
 		TEST(test_delivery_silent_on_an_unknown_subject),

@@ -81,7 +81,11 @@ const check_invariant check_invariants[] = {
 		"role, and role none is not broadcast), so views may keep them too, as ghosts "
 		"that say nothing of whoever takes the nick until the room shows it again "
 		"(a holder whose role is not broadcast is never announced, muc.lib.lua "
-		"L308-313; one whose role is must still be shown); a session a room drops "
+		"L308-313; one whose role is must still be shown), and so may the non-members "
+		"whose streams had closed when a form that may have made the room "
+		"members-only got no reply (a later field raised, or the reply went with "
+		"the owner's stream), since no 322 shows their removal and their own "
+		"unavailable presence is then ignored (L634-635); a session a room drops "
 		"for an error it sent is not told when other sessions of its occupant remain "
 		"(muc.lib.lua L409-439), so it is no longer an occupant session from that "
 		"error on."},

@@ -126,10 +126,17 @@ static void apply_owner_set(judge *j, const input *in, shadow_room *r, const xml
 		bool typed = !xml_first(form)
 			|| read_is(read_field_text(read_field(form, "FORM_TYPE")), FORM_ROOMCONFIG);
 		bool was_members_only = r->members_only.known && r->members_only.value;
+		/* Unanswered (a later field raised) or answered to a closed
+		 * stream: it may have closed the room. */
+		bool may_close = typed && (out == OUT_NONE || out == OUT_UNSEEN)
+			&& read_is(xml_attr(form, "type"), "submit")
+			&& read_field_true(read_field(form, "muc#roomconfig_membersonly"));
 		if (typed)
 			apply_form(r, form, out);
 		if (!was_members_only && r->members_only.known && r->members_only.value)
 			view_expel_non_members(j->c, r);
+		else if (!was_members_only && may_close)
+			view_maybe_expel_non_members(j->c, r);
 	}
 }
 

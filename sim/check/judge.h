@@ -89,6 +89,9 @@ void view_apply(judge *j, size_t i);
 void view_check(checker *c);
 /* A room became members-only: its non-members are gone, unannounced. */
 void view_expel_non_members(checker *c, shadow_room *r);
+/* A room may have become members-only: those of its non-members that
+ * could not hear it may be gone, unannounced. */
+void view_maybe_expel_non_members(checker *c, shadow_room *r);
 void effects_apply(judge *j);
 
 #endif

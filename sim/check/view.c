@@ -236,6 +236,35 @@ void view_expel_non_members(checker *c, shadow_room *r)
 	}
 }
 
+static bool heard_by_some_session(checker *c, shadow_room *r, const char *nick)
+{
+	for (size_t i = 0; i < r->roster.len; i++) {
+		const roster_entry *e = shadow_roster_at(r, i);
+		if (e->nick == nick && track_connected(c, e->session))
+			return true;
+	}
+	return false;
+}
+
+/* A form that may have made the room members-only (it got no reply, a
+ * later field having raised after members_only.lib.lua L19-47 ran, or its
+ * reply went with the owner's stream) may have removed the non-members
+ * unannounced.  One that heard it shows it by its 322 (roster_update);
+ * one whose stream had closed cannot, and leaves the roster with its own
+ * unavailable presence, which the room ignores if it was removed
+ * (muc.lib.lua L634-635) and announces otherwise: meanwhile its nick may
+ * be a ghost in the others' views. */
+void view_maybe_expel_non_members(checker *c, shadow_room *r)
+{
+	for (size_t i = 0; i < r->roster.len; i++) {
+		const roster_entry *e = shadow_roster_at(r, i);
+		affiliation_lookup aff = shadow_affiliation(c, r, addr_bare(c, e->session));
+		if ((!aff.known || aff.affiliation <= AFF_NONE)
+				&& !heard_by_some_session(c, r, e->nick))
+			make_ghost(c, r, e->nick);
+	}
+}
+
 void view_check(checker *c)
 {
 	for (size_t i = 0; i < shadow_room_count(c); i++) {
