@@ -798,6 +798,26 @@ static bool violated(runner *r)
 	return true;
 }
 
+/* An op that sends stanzas, whose actor must be connected. */
+static bool sends(const op *o)
+{
+	return (o->kind >= OP_JOIN && o->kind <= OP_DISCO) || o->kind == OP_RAW;
+}
+
+/* An op that sends connects its actor first if it is not connected, as
+ * an action of its own ("connects", which runs the world), so the fuzzer
+ * need not find a connect op before every session's first stanza. */
+static void connect_actor(runner *r, const op *o)
+{
+	client *c = r->clients[o->actor];
+	if (!sends(o) || (c && client_is_connected(c)))
+		return;
+	op_connect(r, o);
+	settle(r);
+	record_receives(r);
+	r->must_settle = false;
+}
+
 scenario_result scenario_run(const scenario *s, const scenario_options *o)
 {
 	world_config cfg = {s->seed, service_admins, s->profile};
@@ -811,6 +831,10 @@ scenario_result scenario_run(const scenario *s, const scenario_options *o)
 		const op *step = &s->ops[r.index];
 		size_t recorded = o->script ? scs_action_count(o->script) : 0;
 		r.must_settle = false;
+		connect_actor(&r, step);
+		if (r.res.stuck || violated(&r))
+			break;
+		recorded = o->script ? scs_action_count(o->script) : 0;
 		run_op(&r, step);
 		if (settles(step) || r.must_settle) {
 			if (o->script && world_in_flight(r.w) && !script_settles(o->script, recorded))

@@ -17,6 +17,8 @@
  *   is not run after this op, so its stanzas stay in flight), actor, and
  *   three argument bytes.  A raw-stanza op then takes its payload from the
  *   following bytes (length in its first argument).
+ *   An op that sends stanzas (join … disco, raw) connects its actor first
+ *   when it is not connected, as an action of its own that runs the world.
  *
  * Running a scenario drives a fresh world with the MUC and, optionally,
  * the invariant checker; it can record the run as a scansion script
