@@ -157,7 +157,10 @@ const check_invariant check_invariants[] = {
 		"sender wrote, as Prosody does not filter them (L1194-1212); they come from "
 		"the sender's occupant JID, not the room's; the sender's occupant JID is the "
 		"one it was last told of, so (3) and (4) do not judge where it comes from once "
-		"the sender's stream has closed (it may have lost the news of a nick change)."},
+		"the sender's stream has closed (it may have lost the news of a nick change), "
+		"and (1) binds an id seen from an occupant JID only to the bare JID of a "
+		"connected session holding it: a closed one may still hold, in the model, a "
+		"nick it left (muc.lib.lua L724-759), which someone else may hold by now."},
 	{"iq",
 		"Every IQ get or set the service is given for its own JID or a room's bare JID "
 		"gets exactly one reply, result or error, with the same id, from that address, "

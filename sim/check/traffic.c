@@ -205,6 +205,20 @@ static const xml_node *room_delay(const xml_node *s, const char *room)
 	return NULL;
 }
 
+/* The bare JID of the connected session holding an occupant JID, or NULL:
+ * a session whose stream closed may have lost the news of its nick change
+ * (its 303 and new self-presence, muc.lib.lua L724-759), so the model may
+ * still have it under a nick that is someone else's by now. */
+static const char *nick_holder(judge *j, shadow_room *r, const char *nick)
+{
+	for (size_t i = 0; i < r->roster.len; i++) {
+		const roster_entry *e = shadow_roster_at(r, i);
+		if (e->nick == nick && track_connected(j->c, e->session))
+			return addr_bare(j->c, e->session);
+	}
+	return NULL;
+}
+
 /* Occupant ids: one at most, and one per real bare JID (1). */
 static void check_occupant_id(judge *j, const delivery *d)
 {
@@ -224,7 +238,7 @@ static void check_occupant_id(judge *j, const delivery *d)
 	if (read_is_self_presence(d->stanza) && read_has_status(read_muc_user(d->stanza), "201"))
 		r->ids.len = 0;
 	const char *bare = read_is_self_presence(d->stanza) ? addr_bare(j->c, d->to)
-		: shadow_nick_bare(j->c, r, d->nick);
+		: nick_holder(j, r, d->nick);
 	if (bare && !shadow_bind_id(j->c, r, bare, check_intern_str(j->c, id)))
 		judge_report(j, "spoofing", d->step, d->stanza,
 				"occupant id '%s' for %s (%s) contradicts an earlier one", id, d->nick, bare);
