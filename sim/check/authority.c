@@ -246,17 +246,20 @@ static bool registration_raises(const xml_node *q)
 }
 
 /* Which of the Lua-error cases (definition of iq) an IQ is: `needs` is
- * the affiliation the sender must have to get that far. */
+ * the affiliation the sender must have to get that far.  The room is
+ * judged as it was when the MUC handled the IQ, before the transaction:
+ * a form that removes the last occupant (members-only) and then raises
+ * leaves a temporary room gone by the time the replies are judged. */
 static replies expected_replies(judge *j, const input *in)
 {
 	shadow_room *r = judge_room(j, in);
-	if (!r || r->existence == ROOM_ABSENT || r->destroyed)
+	if (!r || r->existence_before == ROOM_ABSENT || r->destroyed_before)
 		return EXPECT_ONE;
 	const xml_node *q;
 	rank_affiliation needs;
 	if ((q = query_of(in, NS_MUC_ADMIN_CHECK)) && !strcmp(read_type(in->stanza), "get"))
 		return xml_first(q) ? EXPECT_ONE
-			: r->existence == ROOM_PRESENT ? EXPECT_NONE : EXPECT_AT_MOST_ONE;
+			: r->existence_before == ROOM_PRESENT ? EXPECT_NONE : EXPECT_AT_MOST_ONE;
 	if ((q = query_of(in, NS_MUC_OWNER_CHECK)) && form_raises(q))
 		needs = AFF_OWNER;
 	else if ((q = query_of(in, NS_REGISTER_CHECK)) && !strcmp(read_type(in->stanza), "set")
@@ -265,7 +268,7 @@ static replies expected_replies(judge *j, const input *in)
 	else
 		return EXPECT_ONE;
 	affiliation_lookup aff = affiliation_of(j, r, in->from);
-	if (!aff.known || r->existence != ROOM_PRESENT)
+	if (!aff.known || r->existence_before != ROOM_PRESENT)
 		return EXPECT_AT_MOST_ONE;
 	return aff.affiliation >= needs ? EXPECT_NONE : EXPECT_ONE;
 }

@@ -130,6 +130,8 @@ typedef struct shadow_room {
 	bool vacated;                  /* its only occupant changed nick (view.c) */
 	size_t sessions_before;        /* occupant sessions before the transaction judged */
 	bool owned_before;             /* a stored owner before it (or not known) */
+	room_existence existence_before; /* and whether it existed, destroyed or not */
+	bool destroyed_before;
 } shadow_room;
 
 /* What a session was shown of a room: one entry per occupant nick. */

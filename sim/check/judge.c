@@ -214,6 +214,8 @@ static void note_before(judge *j)
 		shadow_room *r = shadow_room_at(j->c, k);
 		r->sessions_before = shadow_session_count(r);
 		r->owned_before = !shadow_ownerless(r);
+		r->existence_before = r->existence;
+		r->destroyed_before = r->destroyed;
 	}
 }
 
