@@ -256,6 +256,22 @@ static void test_members_only_fires_on_a_join_let_through(void **state)
 	assert_fires(f, "members-only");
 }
 
+/* Even when a form that raised left the setting unknown, a join turned
+ * away with role none shows a members-only room letting a non-member in:
+ * nothing else gives the affiliation none that role. */
+static void test_members_only_fires_on_a_join_turned_away(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->romeo, CONFIG("<field var='muc#roomconfig_membersonly'><value>1</value></field>"
+			"<field var='muc#roomconfig_whois'><value>everyone</value></field>"));
+	forge(f, f->juliet, "<presence type='unavailable' from='" ROOM "/Juliet' "
+			"to='juliet@localhost/j'><x xmlns='" MUC_USER "'>"
+			"<item affiliation='none' role='none'/><status code='110'/></x></presence>");
+	send(f, f->juliet, JOIN("Juliet"));
+	assert_fires(f, "members-only");
+}
+
 /* ---- nick ------------------------------------------------------------- */
 
 static void test_nick_silent(void **state)
@@ -873,6 +889,7 @@ int main(void)
 		TEST(test_members_only_silent),
 		TEST(test_members_only_fires),
 		TEST(test_members_only_fires_on_a_join_let_through),
+		TEST(test_members_only_fires_on_a_join_turned_away),
 		TEST(test_nick_silent),
 		TEST(test_nick_fires),
 		TEST(test_nick_silent_at_join),

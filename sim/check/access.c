@@ -91,24 +91,45 @@ static bool bare_is_in(checker *c, shadow_room *r, const char *bare)
 	return false;
 }
 
+/* Whether the room turned `session` away with role none: an unavailable
+ * self-presence that is no nick change (muc.lib.lua L320-322). */
+static bool turned_away(const judge *j, const char *session, const char *room)
+{
+	for (size_t i = 0; i < judge_delivery_count(j); i++) {
+		const delivery *d = judge_delivery(j, i);
+		const xml_node *x = read_muc_user(d->stanza);
+		if (d->to == session && d->room == room && read_is_self_presence(d->stanza)
+				&& read_is(xml_attr(d->stanza, "type"), "unavailable")
+				&& !read_has_status(x, "303")
+				&& read_is(read_attr(read_item(x), "role"), "none"))
+			return true;
+	}
+	return false;
+}
+
 /* A members-only room refuses the join presence of anyone below member
  * before the join begins (members_only.lib.lua L118-128): the session gets
  * the error and nothing else.  A room that lets one through sends it the
  * occupant list even when the default role (none) then turns it away
- * (muc.lib.lua L761-767, L320-322), so what it receives is the first sign. */
+ * (muc.lib.lua L761-767, L320-322), so what it receives is the first sign.
+ * That turning away also shows the room is members-only when the model
+ * does not know it (a form that raised): only members-only gives the
+ * affiliation none the role none (members_only.lib.lua L111-116,
+ * muc.lib.lua L59-65). */
 static void check_members_only_attempt(judge *j, const input *in)
 {
 	checker *c = j->c;
 	shadow_room *r = judge_room(j, in);
 	if (!r || r->existence != ROOM_PRESENT || !in->occupant || in->internal
 			|| judge_kind(in) != IN_PRESENCE || *read_type(in->stanza)
-			|| !r->members_only.known || !r->members_only.value
 			|| bare_is_in(c, r, addr_bare(c, in->from)))
 		return;
 	affiliation_lookup aff = shadow_affiliation(c, r, addr_bare(c, in->from));
 	if (!aff.known || aff.affiliation >= AFF_MEMBER)
 		return;
-	for (size_t i = 0; i < judge_delivery_count(j); i++) {
+	bool members_only = (r->members_only.known && r->members_only.value)
+		|| (aff.affiliation == AFF_NONE && turned_away(j, in->from, r->addr));
+	for (size_t i = 0; members_only && i < judge_delivery_count(j); i++) {
 		const delivery *d = judge_delivery(j, i);
 		if (d->to == in->from && d->room == r->addr && !read_is_error(d->stanza)) {
 			judge_report(j, "members-only", d->step, d->stanza,

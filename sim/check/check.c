@@ -48,7 +48,10 @@ const check_invariant check_invariants[] = {
 		"from below member gets an error and nothing else, since the pre-join check "
 		"refuses it before anything is sent: a room that lets it through sends the "
 		"occupant list even when the default role none then turns the session away "
-		"(muc.lib.lua L761-767, L320-322).  Refinements: an "
+		"(muc.lib.lua L761-767, L320-322); being turned away so also shows the room "
+		"is members-only when the model does not know it, since only members-only "
+		"gives the affiliation none the role none (members_only.lib.lua L111-116).  "
+		"Refinements: an "
 		"invitation relayed by a members-only room makes the invitee, outcasts "
 		"included, a member (members_only.lib.lua L148-165); outcasts are told "
 		"registration-required (priority -5 before the ban at -10)."},
