@@ -40,6 +40,16 @@ static const char *const users[USERS] = {
 
 static const char *const rooms[] = {"hall", "garden", "crypt"};
 
+/* A room argument picks hall three times in four, garden and crypt once
+ * in eight each: a bug usually needs several operations on one room
+ * (create, configure, ban, join), which then meet far more often, while
+ * what crosses rooms stays reachable. */
+static const char *room_name(uint8_t v)
+{
+	static const uint8_t pick[8] = {0, 0, 0, 0, 0, 0, 1, 2};
+	return rooms[pick[v % 8]];
+}
+
 /* Nicks with the edge cases that matter: case variants, unicode,
  * whitespace, empty, an unassigned code point, NFKC and mapped-out
  * characters. */
@@ -178,7 +188,7 @@ void scenario_describe_op(buf *out, const scenario *s, size_t i)
 		break;
 	default:
 		buf_printf(out, "%s %s %s (%u %u %u)", sessions[o->actor].name, op_names[o->kind],
-				rooms[o->a % LEN(rooms)], o->a, o->b, o->c);
+				room_name(o->a), o->a, o->b, o->c);
 		break;
 	}
 	if (o->hold)
@@ -207,7 +217,7 @@ typedef struct runner {
 
 static const char *room_of(const runner *r, uint8_t v)
 {
-	return arena_printf(r->a, "%s@%s", rooms[v % LEN(rooms)], ROOMS_DOMAIN);
+	return arena_printf(r->a, "%s@%s", room_name(v), ROOMS_DOMAIN);
 }
 
 static const char *occupant_of(const runner *r, uint8_t room, uint8_t nick)

@@ -19,6 +19,8 @@
  *   following bytes (length in its first argument).
  *   An op that sends stanzas (join … disco, raw) connects its actor first
  *   when it is not connected, as an action of its own that runs the world.
+ *   A room argument v names hall, garden or crypt by weight (v % 8: 0-5
+ *   hall, 6 garden, 7 crypt).
  *
  * Running a scenario drives a fresh world with the MUC and, optionally,
  * the invariant checker; it can record the run as a scansion script
