@@ -467,7 +467,7 @@ static xml_node *admin_item(runner *r, const op *o, const char *type)
 static void op_affiliation(runner *r, const op *o)
 {
 	xml_node *item = admin_item(r, o, "set");
-	if (o->c & 0x80)  /* by nick, as some clients do */
+	if ((o->c & 0xa0) == 0xa0)  /* by nick, as some clients do: one in four */
 		xml_set_attr(r->a, item, "nick", nicks[o->b % LEN(nicks)]);
 	else
 		xml_set_attr(r->a, item, "jid", users[o->b % USERS]);
