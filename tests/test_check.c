@@ -704,6 +704,42 @@ static void test_iq_fires_on_a_reply_prosody_never_sends(void **state)
 	assert_fires(f, "iq");
 }
 
+#define RAISING_FORM CONFIG("<field var='muc#roomconfig_whois'/>")
+
+/* A join handled after its sender's stream closed gets in unseen; the
+ * subject sent to the new session (subject.lib.lua L86-89) bounces, the
+ * bounce drops it (muc.lib.lua L1344-1345, L409-439) and the empty
+ * temporary room goes (mod_muc.lua L191-199).  Mercutio's join, refused
+ * for its nick, creates it again as his (muc.lib.lua L441-444, L492-512),
+ * so Romeo's form that would raise is refused as no owner's. */
+static void test_iq_silent_after_an_unseen_join_emptied_the_room(void **state)
+{
+	fixture *f = *state;
+	send(f, f->romeo, JOIN(" "));
+	send(f, f->romeo, INSTANT);
+	send_and_vanish(f, f->romeo, JOIN("Nurse"));
+	send(f, f->mercutio, JOIN(" "));
+	client *romeo2 = client_connect(f->w, "romeo@localhost/r2", NULL, NULL);
+	send(f, romeo2, RAISING_FORM);
+	assert_silent(f);
+}
+
+/* ...but with Juliet in the room it cannot have gone: Romeo is still its
+ * owner, and a reply to his form is one Prosody never sends. */
+static void test_iq_fires_after_an_unseen_join_left_others(void **state)
+{
+	fixture *f = *state;
+	send(f, f->romeo, JOIN(" "));
+	send(f, f->romeo, INSTANT);
+	send(f, f->juliet, JOIN("Juliet"));
+	send_and_vanish(f, f->romeo, JOIN("Nurse"));
+	send(f, f->mercutio, JOIN(" "));
+	client *romeo2 = client_connect(f->w, "romeo@localhost/r2", NULL, NULL);
+	forge(f, romeo2, "<iq type='result' id='config' from='" ROOM "' to='romeo@localhost/r2'/>");
+	send(f, romeo2, RAISING_FORM);
+	assert_fires(f, "iq");
+}
+
 /* ---- destroy ---------------------------------------------------------- */
 
 #define DESTROY "<iq type='set' id='destroy' to='" ROOM "'>" \
@@ -919,6 +955,8 @@ int main(void)
 		TEST(test_iq_silent),
 		TEST(test_iq_fires_on_two_replies),
 		TEST(test_iq_fires_on_a_reply_prosody_never_sends),
+		TEST(test_iq_silent_after_an_unseen_join_emptied_the_room),
+		TEST(test_iq_fires_after_an_unseen_join_left_others),
 		TEST(test_destroy_silent),
 		TEST(test_destroy_fires),
 		TEST(test_wellformed_silent),

@@ -180,7 +180,12 @@ const check_invariant check_invariants[] = {
 		"then one reply is right; after an item-not-found the model holds the room "
 		"absent with nobody in it (an empty temporary room goes even when its only "
 		"occupant changes nick, mod_muc.lua L191-199), so a refused join creates it "
-		"again (muc.lib.lua L492-512)."},
+		"again (muc.lib.lua L492-512).  A join handled after its sender's stream "
+		"closed may have got in unseen (the subject sent to the new session, "
+		"subject.lib.lua L86-89, bounces, and the bounce drops it, muc.lib.lua "
+		"L1344-1345, L409-439), so once that sender is gone a room left with nobody "
+		"the model knows of may be gone too, and created again by someone else's "
+		"refused join: it is in doubt."},
 	{"destroy",
 		"After a room is destroyed (an owner's destroy request that gets a result, "
 		"muc.lib.lua L1020-1034, or a service admin's Destroy Rooms command, "

@@ -128,6 +128,9 @@ typedef struct shadow_room {
 	vec ghosts;                    /* occupant JIDs removed unannounced (322) */
 	size_t broadcasts;             /* groupchat messages broadcast: bounds history */
 	bool vacated;                  /* its only occupant changed nick (view.c) */
+	vec unseen;                    /* sessions whose join it handled after their stream
+	                                  closed: occupants perhaps, nobody told (effects.c) */
+	bool unseen_left;              /* one of them left in the transaction judged */
 	size_t sessions_before;        /* occupant sessions before the transaction judged */
 	bool owned_before;             /* a stored owner before it (or not known) */
 	room_existence existence_before; /* and whether it existed, destroyed or not */

@@ -311,6 +311,23 @@ static void apply_creation(judge *j, const input *in, shadow_room *r)
 			xml_child_text(x, "password", NS_MUC_CHECK));
 }
 
+/* A join presence the room handles after its sender's stream closed may
+ * let it in with nobody told (the self-presence goes to the closed
+ * stream): an occupant the roster lacks, until its departure, which may
+ * then leave the room empty (apply_emptiness).  Only a presence with the
+ * muc <x/> joins (muc.lib.lua L625-629). */
+static void apply_unseen_join(judge *j, const input *in, shadow_room *r)
+{
+	bool joins = !xml_attr(in->stanza, "type") && xml_child(in->stanza, "x", NS_MUC_CHECK);
+	if (!joins || r->existence == ROOM_ABSENT || track_connected(j->c, in->from)
+			|| shadow_roster_find(r, in->from))
+		return;
+	for (size_t i = 0; i < r->unseen.len; i++)
+		if (r->unseen.items[i] == in->from)
+			return;
+	vec_push(j->c->a, &r->unseen, (void *)in->from);
+}
+
 /* util.lib.lua L27-42: errors that make the room drop their sender. */
 static const char *const kickable[] = {
 	"gone", "internal-server-error", "item-not-found", "jid-malformed",
@@ -342,8 +359,17 @@ static void apply_departure(judge *j, const input *in, shadow_room *r)
 	bool leaves = !strcmp(name, "presence") && !strcmp(type, "unavailable");
 	bool kicked = !strcmp(type, "error")
 		&& (!strcmp(name, "presence") || (!strcmp(name, "message") && is_kickable(in->stanza)));
-	if (leaves || kicked)
-		shadow_roster_remove(j->c, r, in->from);
+	if (!leaves && !kicked)
+		return;
+	bool seen = shadow_roster_find(r, in->from);
+	shadow_roster_remove(j->c, r, in->from);
+	for (size_t i = 0; i < r->unseen.len; i++) {
+		if (r->unseen.items[i] != in->from)
+			continue;
+		r->unseen.items[i] = r->unseen.items[--r->unseen.len];
+		r->unseen_left |= !seen;
+		return;
+	}
 }
 
 /* ---- groupchat -------------------------------------------------------- */
@@ -386,6 +412,7 @@ static void apply_input(judge *j, const input *in)
 	switch (judge_kind(in)) {
 	case IN_PRESENCE:
 		apply_creation(j, in, r);
+		apply_unseen_join(j, in, r);
 		apply_departure(j, in, r);
 		break;
 	case IN_GROUPCHAT:
@@ -423,21 +450,28 @@ static void apply_input(judge *j, const input *in)
  * saved (L758-759), and the occupant stays in a room no longer served.
  * A room whose existence is uncertain may have gone that way too, and be
  * created again unseen (by a join the room then refuses) with a new salt:
- * the occupant ids seen so far no longer bind. */
+ * the occupant ids seen so far no longer bind.  So may a room that the
+ * departure of an unseen occupant (apply_unseen_join) leaves with nobody
+ * the model knows of, if that join got in, which nobody saw: the subject
+ * sent to every new session (subject.lib.lua L86-89) bounces off the
+ * closed stream and the bounce drops it at once (muc.lib.lua L1344-1345,
+ * L409-439), or the server's unavailable presence for the closed stream
+ * does (L634-635, L703-708); the room is then in doubt. */
 static void apply_emptiness(judge *j)
 {
 	for (size_t i = 0; i < shadow_room_count(j->c); i++) {
 		shadow_room *r = shadow_room_at(j->c, i);
 		bool emptied = r->vacated || (!r->roster.len && r->sessions_before);
-		r->vacated = false;
-		if (emptied && r->existence == ROOM_UNCERTAIN)
+		bool maybe = r->unseen_left && !r->roster.len;
+		r->vacated = r->unseen_left = false;
+		if ((emptied || maybe) && r->existence == ROOM_UNCERTAIN)
 			r->ids.len = 0;
-		if (r->existence != ROOM_PRESENT || !emptied)
+		if (r->existence != ROOM_PRESENT || !(emptied || maybe))
 			continue;
-		if (!r->persistent.known)
-			shadow_room_doubt(r);
-		else if (!r->persistent.value)
+		if (emptied && r->persistent.known && !r->persistent.value)
 			shadow_room_forget(j->c, r);
+		else if (!r->persistent.known || !r->persistent.value)
+			shadow_room_doubt(r);
 	}
 }
 

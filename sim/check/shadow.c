@@ -60,7 +60,7 @@ void shadow_room_create(checker *c, shadow_room *r, const char *creator,
 	r->subject = r->subject_from = (known_text){true, NULL};
 	r->broadcast_known = true;
 	r->broadcast = BROADCAST_DEFAULT;
-	r->affiliations.len = r->roster.len = r->ids.len = r->ghosts.len = 0;
+	r->affiliations.len = r->roster.len = r->ids.len = r->ghosts.len = r->unseen.len = 0;
 	r->sessions_before = 0;
 	shadow_view_clear_room(c, r->addr);
 	r->broadcasts = 0;
@@ -78,6 +78,7 @@ void shadow_room_forget(checker *c, shadow_room *r)
 {
 	while (r->roster.len)
 		shadow_roster_remove(c, r, shadow_roster_at(r, 0)->session);
+	r->unseen.len = 0;
 	r->existence = ROOM_ABSENT;
 }
 
