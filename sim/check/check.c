@@ -91,7 +91,11 @@ const check_invariant check_invariants[] = {
 		"unavailable presence is then ignored (L634-635); a session a room drops "
 		"for an error it sent is not told when other sessions of its occupant remain "
 		"(muc.lib.lua L409-439), so it is no longer an occupant session from that "
-		"error on."},
+		"error on; an occupant that vacated a room whose persistence is unknown "
+		"(its only occupant's nick change, L743-759, mod_muc.lua L191-199) may be "
+		"in a room no longer served, while others may have created it again, so "
+		"neither its view nor its place in the others' is judged until the room "
+		"tells it of itself again."},
 	{"delivery",
 		"A groupchat message the room accepts from an occupant session (it sends the "
 		"sender no error) reaches every connected occupant session of the room exactly "

@@ -104,6 +104,7 @@ typedef struct roster_entry {
 	rank_role role;
 	rank_affiliation affiliation;
 	bool moving;                   /* told of a nick change (303), not yet of the new nick */
+	bool stranded;                 /* perhaps in an incarnation no longer served (effects.c) */
 } roster_entry;
 
 /* The stable occupant id the room showed for a real bare JID. */

@@ -456,7 +456,10 @@ static void apply_input(judge *j, const input *in)
  * sent to every new session (subject.lib.lua L86-89) bounces off the
  * closed stream and the bounce drops it at once (muc.lib.lua L1344-1345,
  * L409-439), or the server's unavailable presence for the closed stream
- * does (L634-635, L703-708); the room is then in doubt. */
+ * does (L634-635, L703-708); the room is then in doubt.  An occupant that
+ * vacated a room in doubt is stranded: it may be in a room no longer
+ * served, while the room goes on, perhaps created again by others, until
+ * the room tells it of itself again (view.c). */
 static void apply_emptiness(judge *j)
 {
 	for (size_t i = 0; i < shadow_room_count(j->c); i++) {
@@ -468,10 +471,13 @@ static void apply_emptiness(judge *j)
 			r->ids.len = 0;
 		if (r->existence != ROOM_PRESENT || !(emptied || maybe))
 			continue;
-		if (emptied && r->persistent.known && !r->persistent.value)
+		if (emptied && r->persistent.known && !r->persistent.value) {
 			shadow_room_forget(j->c, r);
-		else if (!r->persistent.known || !r->persistent.value)
+		} else if (!r->persistent.known || !r->persistent.value) {
 			shadow_room_doubt(r);
+			for (size_t k = 0; k < r->roster.len; k++)
+				shadow_roster_at(r, k)->stranded = true;
+		}
 	}
 }
 

@@ -133,7 +133,7 @@ static void roster_update(checker *c, const delivery *d, bool available, shown s
 		e->nick = d->nick;
 		e->role = s.role;
 		e->affiliation = s.affiliation;
-		e->moving = false;
+		e->moving = e->stranded = false;
 	} else if (e && read_has_status(read_muc_user(d->stanza), "303")) {
 		e->moving = true;
 	} else if (e && e->nick == d->nick) {
@@ -190,6 +190,8 @@ static void check_seer(checker *c, shadow_room *r, const roster_entry *seer)
 	for (size_t i = 0; i < r->roster.len; i++) {
 		const roster_entry *o = shadow_roster_at(r, i);
 		view_entry *e = entry_find(v, o->nick);
+		if (o->stranded)
+			continue;  /* perhaps in a room no longer served */
 		if ((!e || e->ghost) && visible(r, seer, o))
 			report(c, "%s was not shown %s", seer->session, o->nick);
 		else if (e && !e->unkept && !e->ghost
@@ -199,7 +201,7 @@ static void check_seer(checker *c, shadow_room *r, const roster_entry *seer)
 	}
 	for (size_t i = 0; i < v->entries.len; i++) {
 		const roster_entry *o = occupant_of(r, entry_at(v, i)->nick);
-		if (entry_at(v, i)->unkept || entry_at(v, i)->ghost)
+		if (entry_at(v, i)->unkept || entry_at(v, i)->ghost || (o && o->stranded))
 			continue;
 		if (!o && !is_ghost(r, entry_at(v, i)->nick))
 			report(c, "%s was shown %s, who is no occupant", seer->session,
@@ -273,7 +275,7 @@ void view_check(checker *c)
 			continue;
 		for (size_t k = 0; k < r->roster.len; k++) {
 			const roster_entry *seer = shadow_roster_at(r, k);
-			if (!seer->moving && track_connected(c, seer->session))
+			if (!seer->moving && !seer->stranded && track_connected(c, seer->session))
 				check_seer(c, r, seer);
 		}
 	}
