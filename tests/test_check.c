@@ -169,6 +169,33 @@ static void test_password_fires(void **state)
 	assert_fires(f, "password");
 }
 
+/* An owner's form that raises (a whois without a value, whois.lib.lua
+ * L20) may or may not have reached its password field first (muc.lib.lua
+ * L976-979): the password is unknown, unless the form set the one the
+ * room already had. */
+#define RAISING_PASSWORD(pw) CONFIG("<field var='muc#roomconfig_roomsecret'><value>" pw \
+	"</value></field><field var='muc#roomconfig_whois'/>")
+
+static void test_password_silent_after_a_raising_form(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN_PW("Romeo", "secret"), true);
+	send(f, f->romeo, RAISING_PASSWORD("other"));
+	send(f, f->juliet, JOIN_PW("Juliet", "secret"));
+	send(f, f->mercutio, JOIN_PW("Mercutio", "other"));
+	assert_silent(f);
+}
+
+static void test_password_fires_after_a_raising_form_kept_it(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN_PW("Romeo", "secret"), true);
+	send(f, f->romeo, RAISING_PASSWORD("secret"));
+	forge(f, f->juliet, SELF("Juliet", "juliet@localhost/j", "none", "participant"));
+	send(f, f->juliet, JOIN_PW("Juliet", "wrong"));
+	assert_fires(f, "password");
+}
+
 /* ---- lock ------------------------------------------------------------- */
 
 static void test_lock_silent(void **state)
@@ -936,6 +963,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		TEST(test_password_silent),
 		TEST(test_password_fires),
+		TEST(test_password_silent_after_a_raising_form),
+		TEST(test_password_fires_after_a_raising_form_kept_it),
 		TEST(test_lock_silent),
 		TEST(test_lock_fires),
 		TEST(test_ban_silent),

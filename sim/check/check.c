@@ -21,7 +21,10 @@ const check_invariant check_invariants[] = {
 		"Refinements: a nick change or presence update is not a join: Prosody checks "
 		"the password in muc-occupant-pre-join only (L42-57); after a submission that "
 		"got no reply (a Lua error aborted it, fields being applied in hash order, "
-		"muc.lib.lua L976-979) the password is unknown until a form sets it again."},
+		"muc.lib.lua L976-979) the password is unknown until a form sets it again, "
+		"unless that submission set the password the room had: each field's handler "
+		"sets its own setting alone, so it is the same whether reached or not (so "
+		"too for the other settings the oracle follows)."},
 	{"lock",
 		"While a room is locked no session joins it except by the presence that "
 		"created it.  A room is locked from its creation (lock.lib.lua L33-38) until an "

@@ -85,9 +85,29 @@ static const struct config_field {
 	{"muc#roomconfig_presencebroadcast", apply_broadcast, forget_broadcast},
 };
 
+static bool same_flag(known_flag a, known_flag b)
+{
+	return a.known == b.known && a.value == b.value;
+}
+
+/* Whether the settings the oracle follows are alike in both, as far as
+ * known: a field applied is known, so its setting was known before too. */
+static bool same_settings(const shadow_room *a, const shadow_room *b)
+{
+	const char *pa = a->password.value, *pb = b->password.value;
+	return same_flag(a->whois_anyone, b->whois_anyone)
+		&& same_flag(a->members_only, b->members_only)
+		&& same_flag(a->persistent, b->persistent)
+		&& a->broadcast_known == b->broadcast_known && a->broadcast == b->broadcast
+		&& a->password.known == b->password.known
+		&& (pa == pb || (pa && pb && !strcmp(pa, pb)));
+}
+
 /* A submission that got a result applied every field; one that got no
  * reply raised half-way, in hash order, after unlocking; one whose reply
- * was lost may have done either.  A cancelled form changes nothing. */
+ * was lost may have done either.  A cancelled form changes nothing.  Each
+ * field's handler sets its own setting alone (muc.lib.lua L976-979), so
+ * one the form sets to the value the room had is known either way. */
 static void apply_form(shadow_room *r, const xml_node *form, outcome out)
 {
 	if (out == OUT_ERROR || !read_is(xml_attr(form, "type"), "submit"))
@@ -95,9 +115,12 @@ static void apply_form(shadow_room *r, const xml_node *form, outcome out)
 	r->locked = (known_flag){out != OUT_UNSEEN, false};
 	for (size_t i = 0; i < sizeof config_fields / sizeof *config_fields; i++) {
 		const xml_node *f = read_field(form, config_fields[i].var);
+		shadow_room reached = *r;
+		if (f)
+			config_fields[i].apply(&reached, f);
 		if (f && out == OUT_RESULT)
 			config_fields[i].apply(r, f);
-		else if (f)
+		else if (f && !same_settings(r, &reached))
 			config_fields[i].forget(r);
 	}
 }
