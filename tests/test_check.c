@@ -504,14 +504,16 @@ static void test_view_silent_after_a_room_vanished_twice(void **state)
 }
 
 /* Mercutio's form raises (muc.lib.lua L975-979) with the room's
- * persistence perhaps set, so when he, its only occupant, changes nick it
- * may go (mod_muc.lua L191-199, muc.lib.lua L743-759) or stay.  It went:
+ * persistence perhaps cleared, so when he, its only occupant, changes nick
+ * it may go (mod_muc.lua L191-199, muc.lib.lua L743-759) or stay.  It went:
  * Romeo's join refused for its nick creates it again as his (muc.lib.lua
  * L441-444, L492-512), and neither of them is shown the other. */
 static void test_view_silent_for_an_occupant_stranded_by_a_room_in_doubt(void **state)
 {
 	fixture *f = *state;
 	send(f, f->mercutio, JOIN("romeo"));
+	send(f, f->mercutio, CONFIG("<field var='muc#roomconfig_persistentroom'><value>1</value>"
+			"</field>"));
 	send(f, f->mercutio, CONFIG("<field var='muc#roomconfig_persistentroom'><value>0</value>"
 			"</field><field var='muc#roomconfig_whois'/>"));
 	send(f, f->mercutio, JOIN("Nurse"));
