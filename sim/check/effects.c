@@ -222,12 +222,14 @@ static void apply_register(judge *j, const input *in, shadow_room *r, const xml_
 }
 
 /* An invitation a members-only room relays makes the invitee a member
- * (members_only.lib.lua L148-165). */
+ * (members_only.lib.lua L148-165); while the setting is unknown (a form
+ * that raised may have set it) the invitee's affiliation is unknown. */
 static void apply_invite(judge *j, const input *in, shadow_room *r)
 {
 	const xml_node *x = read_muc_user(in->stanza);
 	const xml_node *invite = x ? xml_first(x) : NULL;
-	if (!invite || strcmp(xml_name(invite), "invite") != 0 || !r->members_only.value)
+	if (!invite || strcmp(xml_name(invite), "invite") != 0
+			|| (r->members_only.known && !r->members_only.value))
 		return;
 	const char *invitee = prepped_bare(j->c, xml_attr(invite, "to"));
 	if (!invitee || judge_error_to(j, in->from, r->addr))
