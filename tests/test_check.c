@@ -242,6 +242,19 @@ static void test_ban_fires(void **state)
 	assert_fires(f, "ban");
 }
 
+/* A ban by nick (muc.lib.lua L1062-1072) removes its target in the same
+ * transaction (L1489-1494): the model must still learn whom it banned. */
+static void test_ban_fires_after_a_ban_by_nick(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->juliet, JOIN("Juliet"));
+	send(f, f->romeo, ADMIN("ban", "<item affiliation='outcast' nick='Juliet'/>"));
+	forge(f, f->juliet, SELF("Juliet", "juliet@localhost/j", "outcast", "participant"));
+	send(f, f->juliet, JOIN("Juliet"));
+	assert_fires(f, "ban");
+}
+
 /* ---- members-only ----------------------------------------------------- */
 
 #define MEMBERS_ONLY CONFIG("<field var='muc#roomconfig_membersonly'><value>1</value></field>")
@@ -971,6 +984,7 @@ int main(void)
 		TEST(test_lock_fires),
 		TEST(test_ban_silent),
 		TEST(test_ban_fires),
+		TEST(test_ban_fires_after_a_ban_by_nick),
 		TEST(test_members_only_silent),
 		TEST(test_members_only_fires),
 		TEST(test_members_only_fires_on_a_join_let_through),

@@ -171,6 +171,22 @@ static const char *prepped_bare(checker *c, const char *text)
 	return text && jid_prep(c->a, text, &parts) ? addr_bare(c, jid_full(c->a, &parts)) : NULL;
 }
 
+/* The bare JID of whoever held an occupant JID when the room handled the
+ * transaction: the roster's, or, when the transaction removed it (an
+ * outcast, or a member no more in a members-only room, muc.lib.lua
+ * L1489-1494) and its own unavailable presence has already taken it out
+ * of the roster (view_apply), the bare JID that presence went to. */
+static const char *holder_before(judge *j, shadow_room *r, const char *occupant)
+{
+	const char *bare = occupant ? shadow_nick_bare(j->c, r, occupant) : NULL;
+	for (size_t i = 0; !bare && occupant && i < judge_delivery_count(j); i++) {
+		const delivery *d = judge_delivery(j, i);
+		if (d->nick == occupant && read_is_self_presence(d->stanza))
+			bare = addr_bare(j->c, d->to);
+	}
+	return bare;
+}
+
 /* A muc#admin item (muc.lib.lua L1046-1106): an affiliation change is
  * stored with its nick as reservation, if it has one (L1083-1093).  The
  * nick is resourceprepped before it names an occupant (L1062-1072). */
@@ -185,7 +201,7 @@ static void apply_admin_set(judge *j, const input *in, shadow_room *r, const xml
 	const char *reserved = nick ? jid_resourceprep(j->c->a, nick, false) : NULL;
 	const char *target = prepped_bare(j->c, xml_attr(item, "jid"));
 	if (!target && reserved)
-		target = shadow_nick_bare(j->c, r, judge_item_occupant(j, r, nick));
+		target = holder_before(j, r, judge_item_occupant(j, r, nick));
 	outcome out = outcome_of(j, in);
 	if (!target || out == OUT_ERROR || out == OUT_NONE)
 		return;
