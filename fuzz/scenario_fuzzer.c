@@ -20,35 +20,12 @@
 #include "fuzz.h"
 #include "scenario.h"
 
-#ifdef MUCSIM_STATE_FEEDBACK
-/* State feedback: each op's kind and outcome (the kinds of stanza it
- * caused to be delivered, scenario.h) bumps one of these counters, which
- * libFuzzer reads as coverage and clears before every input.  An input
- * that reaches a new outcome is kept even when it runs no new code: a
- * nick change answered by a destroyed room's silence.  This is the
- * engine's feedback channel, not state of the simulation. */
-__attribute__((section("__libfuzzer_extra_counters")))
-static uint8_t outcomes[4096];  /* libFuzzer scans them all every run */
-
-static void count_outcome(void *ctx, unsigned kind, uint32_t outcome)
-{
-	(void)ctx;
-	uint32_t h = ((outcome & 0xffff) * 32 + kind) * 2654435761u;
-	uint8_t *c = &outcomes[h >> 20];
-	if (*c < 255)
-		(*c)++;
-}
-#endif
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	arena *a = arena_new();
 	scenario *s = scenario_decode(a, data, size);
 	buf report = BUF_INIT;
 	scenario_options o = {.check = true, .report = &report};
-#ifdef MUCSIM_STATE_FEEDBACK
-	o.on_outcome = count_outcome;
-#endif
 	scenario_result r = scenario_run(s, &o);
 	if (r.violated || r.stuck) {
 		fprintf(stderr, "%s\n%s", r.stuck ? "the world does not settle" : "",

@@ -207,7 +207,6 @@ typedef struct runner {
 	checker *chk;
 	client *clients[SESSIONS];
 	size_t seen[SESSIONS];     /* inbox entries already written to the script */
-	size_t digested[SESSIONS]; /* inbox entries already in an outcome */
 	size_t index;              /* the op being run */
 	/* The op did what a script can only write as an action that runs
 	 * the world (connects, disconnects): hold or not, the run settles. */
@@ -278,7 +277,6 @@ static void op_connect(runner *r, const op *o)
 		return;
 	r->clients[o->actor] = client_connect(r->w, sessions[o->actor].jid, NULL, NULL);
 	r->seen[o->actor] = 0;
-	r->digested[o->actor] = 0;
 	r->must_settle = true;
 	if (r->opt->script)
 		scs_add_action(r->opt->script, SCS_CONNECTS, o->actor, NULL, NULL);
@@ -666,45 +664,6 @@ static void record_receives(runner *r)
 	}
 }
 
-/* ---- outcomes (state feedback for the fuzzer) ------------------------------- */
-
-static uint32_t mix(uint32_t h, const char *s)
-{
-	for (; s && *s; s++)
-		h = (h ^ (uint8_t)*s) * 16777619u;
-	return h * 16777619u;
-}
-
-/* What kind of answer a stanza is: its name and type, its children's
- * names, and the status codes and error conditions inside them. */
-static uint32_t stanza_digest(const xml_node *e)
-{
-	uint32_t h = mix(mix(2166136261u, xml_name(e)), xml_attr(e, "type"));
-	for (const xml_node *c = xml_first(e); c; c = xml_next(c)) {
-		h = mix(h, xml_name(c));
-		for (const xml_node *g = xml_first(c); g; g = xml_next(g))
-			h = mix(h, !strcmp(xml_name(g), "status") ? xml_attr(g, "code")
-					: xml_name(g));
-	}
-	return h;
-}
-
-/* The op's outcome: which kinds of stanza the op caused to be delivered
- * since the previous op, as a set of 16 buckets (how many of each, and
- * to whom, do not count: that would make every run new). */
-static void report_outcome(runner *r, const op *o)
-{
-	uint32_t set = 0;
-	for (size_t who = 0; who < SESSIONS; who++) {
-		client *c = r->clients[who];
-		size_t n = c ? client_inbox_count(c) : 0;
-		for (size_t i = r->digested[who]; i < n; i++)
-			set |= UINT32_C(1) << (stanza_digest(client_inbox_at(c, i)) % 16);
-		r->digested[who] = n;
-	}
-	r->opt->on_outcome(r->opt->ctx, o->kind, set);
-}
-
 /* ---- the run ---------------------------------------------------------------------- */
 
 static void run_op(runner *r, const op *o)
@@ -852,8 +811,6 @@ scenario_result scenario_run(const scenario *s, const scenario_options *o)
 			settle(&r);
 		}
 		record_receives(&r);
-		if (o->on_outcome)
-			report_outcome(&r, step);
 		if (o->forge && r.index == o->forge_after) {
 			forge(&r);
 			if (o->script)

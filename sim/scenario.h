@@ -92,12 +92,6 @@ typedef struct scenario_options {
 	 * (if not NULL) is put in flight to session forge_to. */
 	const xml_node *forge;
 	size_t forge_after, forge_to;
-	/* If not NULL: called after each op with its kind and its outcome,
-	 * a 16-bit set of the kinds of stanza it caused to be delivered
-	 * (from names, types, status codes, error conditions; not contents),
-	 * so a fuzzer can reward new outcomes. */
-	void (*on_outcome)(void *ctx, unsigned kind, uint32_t outcome);
-	void *ctx;
 } scenario_options;
 
 /* Run the scenario in a fresh world (freed before returning). */
