@@ -536,6 +536,24 @@ static void test_view_silent_for_an_occupant_stranded_by_a_room_in_doubt(void **
 	assert_silent(f);
 }
 
+/* ...and when Mercutio joins the room created again under another nick,
+ * no 303 takes 'Nurse' out of his view: what he was shown of himself in
+ * the room that went is never updated. */
+static void test_view_silent_for_a_stranded_occupant_rejoining(void **state)
+{
+	fixture *f = *state;
+	send(f, f->mercutio, JOIN("romeo"));
+	send(f, f->mercutio, CONFIG("<field var='muc#roomconfig_persistentroom'><value>1</value>"
+			"</field>"));
+	send(f, f->mercutio, CONFIG("<field var='muc#roomconfig_persistentroom'><value>0</value>"
+			"</field><field var='muc#roomconfig_whois'/>"));
+	send(f, f->mercutio, JOIN("Nurse"));
+	send(f, f->romeo, JOIN(" "));
+	send(f, f->romeo, INSTANT);
+	send(f, f->mercutio, JOIN("Mercutio"));
+	assert_silent(f);
+}
+
 /* ---- delivery --------------------------------------------------------- */
 
 static void test_delivery_silent(void **state)
@@ -1002,6 +1020,7 @@ int main(void)
 		TEST(test_view_fires_for_a_ghost_nick_taken_unannounced),
 		TEST(test_view_silent_after_a_room_vanished_twice),
 		TEST(test_view_silent_for_an_occupant_stranded_by_a_room_in_doubt),
+		TEST(test_view_silent_for_a_stranded_occupant_rejoining),
 		TEST(test_view_silent_for_a_removal_nobody_heard),
 		TEST(test_delivery_silent),
 		TEST(test_delivery_fires),

@@ -98,7 +98,9 @@ const check_invariant check_invariants[] = {
 		"(its only occupant's nick change, L743-759, mod_muc.lua L191-199) may be "
 		"in a room no longer served, while others may have created it again, so "
 		"neither its view nor its place in the others' is judged until the room "
-		"tells it of itself again."},
+		"tells it of itself again, and what it was shown of itself before is not "
+		"kept up to date (a join into the room created again under another nick "
+		"has no 303 to take the old nick out)."},
 	{"delivery",
 		"A groupchat message the room accepts from an occupant session (it sends the "
 		"sender no error) reaches every connected occupant session of the room exactly "

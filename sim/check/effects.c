@@ -516,8 +516,7 @@ static void apply_emptiness(judge *j)
 			shadow_room_forget(j->c, r);
 		} else if (!r->persistent.known || !r->persistent.value) {
 			shadow_room_doubt(r);
-			for (size_t k = 0; k < r->roster.len; k++)
-				shadow_roster_at(r, k)->stranded = true;
+			view_strand(j->c, r);
 		}
 	}
 }

@@ -92,6 +92,9 @@ void view_expel_non_members(checker *c, shadow_room *r);
 /* A room may have become members-only: those of its non-members that
  * could not hear it may be gone, unannounced. */
 void view_maybe_expel_non_members(checker *c, shadow_room *r);
+/* A room in doubt was vacated: whoever is left in it may be in a room no
+ * longer served, its own entry in its view then never updated again. */
+void view_strand(checker *c, shadow_room *r);
 void effects_apply(judge *j);
 
 #endif

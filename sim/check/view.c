@@ -267,6 +267,22 @@ void view_maybe_expel_non_members(checker *c, shadow_room *r)
 	}
 }
 
+/* Stranded occupants (effects.c) are not judged until the room tells them
+ * of themselves again; what each was shown of itself stays in its view
+ * but may be the room that is gone, never updated (a rejoin under another
+ * nick, into the room created again, is not a nick change: no 303 takes
+ * the old nick out), so it is not kept up to date. */
+void view_strand(checker *c, shadow_room *r)
+{
+	for (size_t i = 0; i < r->roster.len; i++) {
+		roster_entry *e = shadow_roster_at(r, i);
+		view_entry *mine = entry_find(shadow_view(c, e->session, r->addr), e->nick);
+		e->stranded = true;
+		if (mine)
+			mine->unkept = true;
+	}
+}
+
 void view_check(checker *c)
 {
 	for (size_t i = 0; i < shadow_room_count(c); i++) {
