@@ -378,13 +378,10 @@ static void test_nick_fires_at_join_for_a_reserved_nick(void **state)
 	assert_fires(f, "nick");
 }
 
-/* A rule of who may be in a room, judged on the state a transaction
- * leaves, outranks a consequence found earlier in that transaction: an
- * outcast left in the room by the ban itself is the cause, the malformed
- * presence it was sent only a symptom. */
-static void test_access_rule_named_before_consequence(void **state)
+/* Juliet's second session is about to be told, wrongly, that it joined,
+ * in a presence with two occupant ids: a spoofing consequence. */
+static void forge_malformed_join(fixture *f)
 {
-	fixture *f = *state;
 	client *juliet2 = client_connect(f->w, "juliet@localhost/j2", NULL, NULL);
 	open_room(f, JOIN("Romeo"), true);
 	forge(f, juliet2, "<presence from='" ROOM "/Juliet' to='juliet@localhost/j2'>"
@@ -392,6 +389,16 @@ static void test_access_rule_named_before_consequence(void **state)
 			"<occupant-id xmlns='urn:xmpp:occupant-id:0' id='two'/>"
 			"<x xmlns='" MUC_USER "'><item affiliation='none' role='participant'/>"
 			"<status code='110'/></x></presence>");
+}
+
+/* A rule of who may be in a room, judged on the state a transaction
+ * leaves, outranks a consequence found earlier in that transaction: an
+ * outcast left in the room by the ban itself is the cause, the malformed
+ * presence it was sent only a symptom. */
+static void test_access_rule_named_before_consequence(void **state)
+{
+	fixture *f = *state;
+	forge_malformed_join(f);
 	send(f, f->romeo, BAN_JULIET);
 	assert_fires(f, "ban");
 }
@@ -400,13 +407,7 @@ static void test_access_rule_named_before_consequence(void **state)
 static void test_consequence_reported_alone(void **state)
 {
 	fixture *f = *state;
-	client *juliet2 = client_connect(f->w, "juliet@localhost/j2", NULL, NULL);
-	open_room(f, JOIN("Romeo"), true);
-	forge(f, juliet2, "<presence from='" ROOM "/Juliet' to='juliet@localhost/j2'>"
-			"<occupant-id xmlns='urn:xmpp:occupant-id:0' id='one'/>"
-			"<occupant-id xmlns='urn:xmpp:occupant-id:0' id='two'/>"
-			"<x xmlns='" MUC_USER "'><item affiliation='none' role='participant'/>"
-			"<status code='110'/></x></presence>");
+	forge_malformed_join(f);
 	send(f, f->romeo, ADMIN("member", "<item affiliation='member' jid='juliet@localhost'/>"));
 	assert_fires(f, "spoofing");
 }
@@ -521,9 +522,8 @@ static void test_view_silent_after_a_room_vanished_twice(void **state)
  * it may go (mod_muc.lua L191-199, muc.lib.lua L743-759) or stay.  It went:
  * Romeo's join refused for its nick creates it again as his (muc.lib.lua
  * L441-444, L492-512), and neither of them is shown the other. */
-static void test_view_silent_for_an_occupant_stranded_by_a_room_in_doubt(void **state)
+static void strand_mercutio(fixture *f)
 {
-	fixture *f = *state;
 	send(f, f->mercutio, JOIN("romeo"));
 	send(f, f->mercutio, CONFIG("<field var='muc#roomconfig_persistentroom'><value>1</value>"
 			"</field>"));
@@ -532,6 +532,12 @@ static void test_view_silent_for_an_occupant_stranded_by_a_room_in_doubt(void **
 	send(f, f->mercutio, JOIN("Nurse"));
 	send(f, f->romeo, JOIN(" "));
 	send(f, f->romeo, INSTANT);
+}
+
+static void test_view_silent_for_an_occupant_stranded_by_a_room_in_doubt(void **state)
+{
+	fixture *f = *state;
+	strand_mercutio(f);
 	send(f, f->romeo, JOIN("Romeo"));
 	assert_silent(f);
 }
@@ -542,14 +548,7 @@ static void test_view_silent_for_an_occupant_stranded_by_a_room_in_doubt(void **
 static void test_view_silent_for_a_stranded_occupant_rejoining(void **state)
 {
 	fixture *f = *state;
-	send(f, f->mercutio, JOIN("romeo"));
-	send(f, f->mercutio, CONFIG("<field var='muc#roomconfig_persistentroom'><value>1</value>"
-			"</field>"));
-	send(f, f->mercutio, CONFIG("<field var='muc#roomconfig_persistentroom'><value>0</value>"
-			"</field><field var='muc#roomconfig_whois'/>"));
-	send(f, f->mercutio, JOIN("Nurse"));
-	send(f, f->romeo, JOIN(" "));
-	send(f, f->romeo, INSTANT);
+	strand_mercutio(f);
 	send(f, f->mercutio, JOIN("Mercutio"));
 	assert_silent(f);
 }
