@@ -847,6 +847,28 @@ static void test_destroy_fires(void **state)
 	assert_fires(f, "destroy");
 }
 
+/* A persistent room's tombstone answers gone (mod_muc.lua L389-412,
+ * L466-475), as the model, holding it destroyed, expects; a service
+ * admin's join replaces the tombstone with a fresh room even when refused
+ * for its nick (L466-471, L491-493, muc.lib.lua L492-512), so the room
+ * broadcasts every role again and Romeo and Juliet are shown each other. */
+static void test_view_silent_after_an_admin_replaced_a_tombstone(void **state)
+{
+	fixture *f = *state;
+	client *admin = client_connect(f->w, "admin@localhost/a", NULL, NULL);
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->romeo, CONFIG("<field var='muc#roomconfig_persistentroom'><value>1</value>"
+			"</field><field var='muc#roomconfig_presencebroadcast'>"
+			"<value>moderator</value></field>"));
+	send(f, f->romeo, DESTROY);
+	send(f, f->juliet, DISCO);
+	send(f, admin, JOIN(" "));
+	send(f, admin, INSTANT);
+	send(f, f->romeo, JOIN("Romeo"));
+	send(f, f->juliet, JOIN("Juliet"));
+	assert_silent(f);
+}
+
 /* ---- wellformed ------------------------------------------------------- */
 
 static void test_wellformed_silent(void **state)
@@ -1041,6 +1063,7 @@ int main(void)
 		TEST(test_iq_fires_after_an_unseen_join_left_others),
 		TEST(test_destroy_silent),
 		TEST(test_destroy_fires),
+		TEST(test_view_silent_after_an_admin_replaced_a_tombstone),
 		TEST(test_wellformed_silent),
 		TEST(test_wellformed_fires_without_to),
 		TEST(test_wellformed_fires_without_condition),

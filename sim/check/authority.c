@@ -299,12 +299,17 @@ static void check_iq(judge *j, const input *in)
 		 * room is absent (not a tombstone), and whoever the model still
 		 * had in it is in a room no longer served (an empty temporary
 		 * room goes even when its only occupant changes nick, mod_muc.lua
-		 * L191-199).  A tombstone's gone leaves its past unknown. */
+		 * L191-199).  A tombstone's gone leaves its past unknown, unless
+		 * the model already held the room absent (destroyed): the gone
+		 * confirms it, and doubting it would keep the old incarnation's
+		 * settings through a service admin's presence that replaces the
+		 * tombstone with a fresh room even when the join is then refused
+		 * (mod_muc.lua L466-471, L491-493; muc.lib.lua L492-512). */
 		shadow_room *r = judge_room(j, in);
 		if (!strcmp(missing, "item-not-found")) {
 			shadow_room_forget(j->c, r);
 			r->destroyed = false;
-		} else {
+		} else if (r->existence != ROOM_ABSENT) {
 			shadow_room_doubt(r);
 		}
 		return;
