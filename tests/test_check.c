@@ -869,6 +869,28 @@ static void test_view_silent_after_an_admin_replaced_a_tombstone(void **state)
 	assert_silent(f);
 }
 
+/* A temporary room goes when its only occupant changes nick (mod_muc.lua
+ * L191-199, muc.lib.lua L743-759), taking its presencebroadcast with it;
+ * Romeo's join, handled after his stream closed, leaves it in doubt.  Any
+ * room there now is a fresh one: Mercutio's join refused for its nick
+ * created it again as his (mod_muc.lua L491-493, muc.lib.lua L492-512),
+ * with the default settings, so once its lock has run out (lock.lib.lua
+ * L13, L23-30) Juliet is shown Mercutio, a moderator. */
+static void test_view_silent_in_a_fresh_room_in_doubt(void **state)
+{
+	fixture *f = *state;
+	send(f, f->romeo, JOIN("Romeo"));
+	send(f, f->romeo, CONFIG("<field var='muc#roomconfig_presencebroadcast'>"
+			"<value>participant</value></field>"));
+	send(f, f->romeo, JOIN("Nurse"));
+	send_and_vanish(f, f->romeo, JOIN("Romeo"));
+	send(f, f->mercutio, JOIN(" "));
+	world_advance(f->w, 301 * 1000);
+	send(f, f->mercutio, JOIN("Mercutio"));
+	send(f, f->juliet, JOIN("Juliet"));
+	assert_silent(f);
+}
+
 /* ---- wellformed ------------------------------------------------------- */
 
 static void test_wellformed_silent(void **state)
@@ -1064,6 +1086,7 @@ int main(void)
 		TEST(test_destroy_silent),
 		TEST(test_destroy_fires),
 		TEST(test_view_silent_after_an_admin_replaced_a_tombstone),
+		TEST(test_view_silent_in_a_fresh_room_in_doubt),
 		TEST(test_wellformed_silent),
 		TEST(test_wellformed_fires_without_to),
 		TEST(test_wellformed_fires_without_condition),

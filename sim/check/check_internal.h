@@ -178,7 +178,9 @@ void shadow_affiliation_forget(checker *c, shadow_room *r, const char *addr);
 /* Who reserved a nick (register.lib.lua get_registered_jid), or NULL. */
 const char *shadow_reserved_by(shadow_room *r, const char *nick_resource);
 /* Whether the room exists is no longer known (nor, then, whether it was
- * destroyed, or which incarnation the ids seen belong to). */
+ * destroyed, or which incarnation the ids seen belong to).  A room held
+ * absent can only be a fresh incarnation now: the default settings, its
+ * password and lock unknown. */
 void shadow_room_doubt(shadow_room *r);
 /* A room the service no longer has: whoever was left in it is in a room
  * no longer served, and no longer an occupant session of this one. */

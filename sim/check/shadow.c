@@ -44,6 +44,16 @@ shadow_room *shadow_room_at(checker *c, size_t i)
 	return c->rooms.items[i];
 }
 
+/* The settings the oracle follows, as a fresh room has them (mod_muc.lua
+ * L280-293 with no muc_room_default_* options; presence_broadcast.lib.lua
+ * L13-17). */
+static void fresh_settings(shadow_room *r)
+{
+	r->members_only = r->whois_anyone = r->persistent = (known_flag){true, false};
+	r->broadcast_known = true;
+	r->broadcast = BROADCAST_DEFAULT;
+}
+
 /* A fresh room: mod_muc.lua's defaults (L280-293, whois moderators,
  * hidden, temporary), locked (lock.lib.lua L33-38), owned by its creator
  * (muc.lib.lua L441-444). */
@@ -55,11 +65,9 @@ void shadow_room_create(checker *c, shadow_room *r, const char *creator,
 	r->creator = creator;
 	r->created_s = now_ms / 1000;
 	r->locked = (known_flag){true, true};
-	r->members_only = r->whois_anyone = r->persistent = (known_flag){true, false};
+	fresh_settings(r);
 	r->password = (known_text){true, password && *password ? password : NULL};
 	r->subject = r->subject_from = (known_text){true, NULL};
-	r->broadcast_known = true;
-	r->broadcast = BROADCAST_DEFAULT;
 	r->affiliations.len = r->roster.len = r->ids.len = r->ghosts.len = r->unseen.len = 0;
 	r->sessions_before = 0;
 	shadow_view_clear_room(c, r->addr);
@@ -67,8 +75,21 @@ void shadow_room_create(checker *c, shadow_room *r, const char *creator,
 	shadow_affiliation_set(c, r, creator, AFF_OWNER, NULL, false);
 }
 
+/* A room the model held absent (its incarnation known gone, or never
+ * created) that comes into doubt can only be a new incarnation, created
+ * unseen by a presence (muc-room-pre-create, mod_muc.lua L375-377,
+ * L491-493; muc.lib.lua L492-499) or none at all: the old incarnation's
+ * settings are void and a room there has the fresh defaults, the password
+ * of whichever presence created it (password.lib.lua L68-74), and a lock
+ * from a time unseen (lock.lib.lua L33-38).  Its affiliations are left as
+ * they were. */
 void shadow_room_doubt(shadow_room *r)
 {
+	if (r->existence == ROOM_ABSENT) {
+		fresh_settings(r);
+		r->password.known = false;
+		r->locked.known = false;
+	}
 	r->existence = ROOM_UNCERTAIN;
 	r->destroyed = false;
 	r->ids.len = 0;                /* a new incarnation may start unseen */
