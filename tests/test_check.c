@@ -711,6 +711,30 @@ static void test_privilege_fires(void **state)
 	assert_fires(f, "privilege");
 }
 
+/* An affiliation change whose result went to a closed stream leaves its
+ * target's affiliation unknown: it may have made another owner, so the
+ * owner who made it may step down (muc.lib.lua L1416-1424). */
+static void test_privilege_silent_after_an_unseen_owner(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->juliet, JOIN("Juliet"));
+	send_and_vanish(f, f->romeo, ADMIN("own", "<item affiliation='owner' jid='mercutio@localhost'/>"));
+	client *romeo2 = client_connect(f->w, "romeo@localhost/r2", NULL, NULL);
+	send(f, romeo2, ADMIN("self", "<item affiliation='member' jid='romeo@localhost'/>"));
+	assert_silent(f);
+}
+
+/* The last stored owner stepping down is refused with conflict. */
+static void test_privilege_fires_for_the_last_owner_stepping_down(void **state)
+{
+	fixture *f = *state;
+	open_room(f, JOIN("Romeo"), true);
+	forge(f, f->romeo, "<iq type='result' id='self' from='" ROOM "' to='romeo@localhost/r'/>");
+	send(f, f->romeo, ADMIN("self", "<item affiliation='member' jid='romeo@localhost'/>"));
+	assert_fires(f, "privilege");
+}
+
 /* ---- spoofing --------------------------------------------------------- */
 
 static void test_spoofing_silent(void **state)
@@ -1076,6 +1100,8 @@ int main(void)
 		TEST(test_moderation_fires),
 		TEST(test_privilege_silent),
 		TEST(test_privilege_fires),
+		TEST(test_privilege_silent_after_an_unseen_owner),
+		TEST(test_privilege_fires_for_the_last_owner_stepping_down),
 		TEST(test_spoofing_silent),
 		TEST(test_spoofing_fires),
 		TEST(test_iq_silent),

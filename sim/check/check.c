@@ -155,7 +155,10 @@ const check_invariant check_invariants[] = {
 		"sent it.  Refinement: service admins are owners of every room "
 		"(component_admins_as_room_owners, mod_muc.lua L118-124) and may demote the "
 		"last stored owner, the room keeping them as owners; nobody else can, since "
-		"an owner demoting itself as the last one is refused (muc.lib.lua L1416-1424)."},
+		"an owner demoting itself as the last one is refused (muc.lib.lua L1416-1424); "
+		"an affiliation the model does not know (a change whose reply went to a closed "
+		"stream, muc.lib.lua L1457) may be another owner, so an owner's self-demotion "
+		"is then not judged."},
 	{"spoofing",
 		"What only the room asserts never reaches anyone in a form a client wrote: "
 		"(1) a stanza from a room has at most one <occupant-id/>, and within one "
