@@ -104,7 +104,8 @@ static size_t delete_op(rng *r, uint8_t *data, size_t size, const frames *f)
 	return size;
 }
 
-/* Copy op i before op j (a repeat, or with delete, a move). */
+/* A copy of a complete op at a gap: a repeat (and, with a delete later,
+ * a move). */
 static size_t duplicate_op(rng *r, uint8_t *data, size_t size, size_t max_size,
 		const frames *f)
 {
@@ -118,9 +119,9 @@ static size_t duplicate_op(rng *r, uint8_t *data, size_t size, size_t max_size,
 	return size;
 }
 
-/* One field of one op: its kind keeps a raw op's payload framing only
- * when both kinds agree on it, so a kind change that would reframe the
- * rest is redrawn. */
+/* One field of one op, or its hold bit.  A value that would change the
+ * op's length (a kind turning raw or not, a raw op's payload size) would
+ * reframe every later op, so it is drawn again. */
 static size_t change_field(rng *r, uint8_t *data, size_t size, const frames *f)
 {
 	size_t i = below(r, f->n), at = f->starts[i];
