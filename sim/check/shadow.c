@@ -82,13 +82,19 @@ void shadow_room_create(checker *c, shadow_room *r, const char *creator,
  * settings are void and a room there has the fresh defaults, the password
  * of whichever presence created it (password.lib.lua L68-74), and a lock
  * from a time unseen (lock.lib.lua L33-38).  Its affiliations are left as
- * they were. */
+ * they were.  One that was there may have gone and come back the same way,
+ * or not: its broadcast roles are unknown unless they are the default. */
 void shadow_room_doubt(shadow_room *r)
 {
 	if (r->existence == ROOM_ABSENT) {
 		fresh_settings(r);
 		r->password.known = false;
 		r->locked.known = false;
+	} else if (r->broadcast_known && r->broadcast != BROADCAST_DEFAULT) {
+		/* It may have gone (mod_muc.lua L191-199) and been created again
+		 * unseen, broadcasting the default roles, or still be the one
+		 * the model knew: which roles it shows is not known. */
+		r->broadcast_known = false;
 	}
 	r->existence = ROOM_UNCERTAIN;
 	r->destroyed = false;
