@@ -67,14 +67,17 @@ static bool answers_probe(const judge *j, const delivery *d)
 
 /* Presences the room sends outside its broadcast rules, which it does not
  * keep up to date: answers to probes, and occupants of the session's own
- * bare JID whose role it hides, shown in occupant lists (muc.lib.lua L349)
- * but not when they change or leave (L308-313). */
+ * bare JID whose role it hides, shown in occupant lists (muc.lib.lua
+ * L349-351) but not when they change or leave (L308-313).  While the
+ * broadcast roles are not known (a presencebroadcast form with no reply,
+ * presence_broadcast.lib.lua L70-78, or a room in doubt), any role of an
+ * occupant of the session's own bare JID may be hidden. */
 static bool is_unkept(const judge *j, const delivery *d, shown s)
 {
 	shadow_room *r = shadow_room_get(j->c, d->room);
 	if (answers_probe(j, d))
 		return true;
-	return !shadow_broadcasts(r, s.role)
+	return (!r->broadcast_known || !shadow_broadcasts(r, s.role))
 		&& shadow_nick_bare(j->c, r, d->nick) == addr_bare(j->c, d->to);
 }
 
