@@ -182,7 +182,11 @@ const check_invariant check_invariants[] = {
 		"the sender's stream has closed (it may have lost the news of a nick change), "
 		"and (1) binds an id seen from an occupant JID only to the bare JID of a "
 		"connected session holding it: a closed one may still hold, in the model, a "
-		"nick it left (muc.lib.lua L724-759), which someone else may hold by now."},
+		"nick it left (muc.lib.lua L724-759), which someone else may hold by now; nor "
+		"to one stranded by its nick change as the only occupant of a room that may "
+		"be temporary (muc.lib.lua L746-759, mod_muc.lua L191-199): the room may be "
+		"gone and created again unseen (mod_muc.lua L491-493), where another bare JID "
+		"may take that nick, until the room tells it of itself again."},
 	{"iq",
 		"Every IQ get or set the service is given for its own JID or a room's bare JID "
 		"gets exactly one reply, result or error, with the same id, from that address, "

@@ -208,12 +208,18 @@ static const xml_node *room_delay(const xml_node *s, const char *room)
 /* The bare JID of the connected session holding an occupant JID, or NULL:
  * a session whose stream closed may have lost the news of its nick change
  * (its 303 and new self-presence, muc.lib.lua L724-759), so the model may
- * still have it under a nick that is someone else's by now. */
+ * still have it under a nick that is someone else's by now.  Nor does a
+ * stranded session hold its nick for sure (effects.c): its nick change as
+ * the only occupant of a room that may be temporary fires
+ * muc-occupant-left (L746-754) before the new nick is saved (L758-759), so
+ * the room may have been destroyed (mod_muc.lua L191-199) while it still
+ * told the session of its new nick, and been created again unseen
+ * (mod_muc.lua L491-493), where another bare JID may take that nick. */
 static const char *nick_holder(judge *j, shadow_room *r, const char *nick)
 {
 	for (size_t i = 0; i < r->roster.len; i++) {
 		const roster_entry *e = shadow_roster_at(r, i);
-		if (e->nick == nick && track_connected(j->c, e->session))
+		if (e->nick == nick && !e->stranded && track_connected(j->c, e->session))
 			return addr_bare(j->c, e->session);
 	}
 	return NULL;
