@@ -500,7 +500,12 @@ static void apply_input(judge *j, const input *in)
  * does (L634-635, L703-708); the room is then in doubt.  An occupant that
  * vacated a room in doubt is stranded: it may be in a room no longer
  * served, while the room goes on, perhaps created again by others, until
- * the room tells it of itself again (view.c). */
+ * the room tells it of itself again (view.c).  A room already in doubt
+ * that its only known occupant vacates by a nick change strands it too,
+ * unless known persistent: being told of itself under the new nick does
+ * not show the room still there, since that self-presence goes out even
+ * when the old nick's muc-occupant-left destroyed the room (muc.lib.lua
+ * L743-759, mod_muc.lua L191-199); it was judged as if the room went on. */
 static void apply_emptiness(judge *j)
 {
 	for (size_t i = 0; i < shadow_room_count(j->c); i++) {
@@ -510,9 +515,11 @@ static void apply_emptiness(judge *j)
 		r->vacated = r->unseen_left = false;
 		if ((emptied || maybe) && r->existence == ROOM_UNCERTAIN)
 			r->ids.len = 0;
-		if (r->existence != ROOM_PRESENT || !(emptied || maybe))
+		if (r->existence == ROOM_ABSENT || !(emptied || maybe)
+				|| (r->existence == ROOM_UNCERTAIN && !emptied))
 			continue;
-		if (emptied && r->persistent.known && !r->persistent.value) {
+		if (r->existence == ROOM_PRESENT && emptied
+				&& r->persistent.known && !r->persistent.value) {
 			shadow_room_forget(j->c, r);
 		} else if (!r->persistent.known || !r->persistent.value) {
 			shadow_room_doubt(r);
