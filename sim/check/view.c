@@ -238,10 +238,17 @@ void view_expel_non_members(checker *c, shadow_room *r)
 	for (size_t i = 0; i < r->roster.len;) {
 		roster_entry *e = shadow_roster_at(r, i);
 		affiliation_lookup aff = shadow_affiliation(c, r, addr_bare(c, e->session));
-		if (aff.known && aff.affiliation <= AFF_NONE && !track_connected(c, e->session))
+		if (aff.known && aff.affiliation <= AFF_NONE && !track_connected(c, e->session)) {
 			shadow_roster_remove(c, r, e->session);
-		else
-			i++;
+			continue;
+		}
+		/* The affiliation the model holds may be a gone incarnation's: a
+		 * room created again unseen (mod_muc.lua L491-493) keeps none of
+		 * it, so one last told it is none whose stream closed may be
+		 * removed too, unheard (members_only.lib.lua L30-45). */
+		if (e->affiliation <= AFF_NONE && !track_connected(c, e->session))
+			make_ghost(c, r, e->nick);
+		i++;
 	}
 	for (size_t i = 0; i < c->views.len; i++) {
 		session_view *v = &((session_view *)c->views.data)[i];
