@@ -553,6 +553,45 @@ static void test_view_silent_for_a_stranded_occupant_rejoining(void **state)
 	assert_silent(f);
 }
 
+/* Romeo's form raises on its whois (whois.lib.lua L20, muc.lib.lua
+ * L975-979) with the broadcast roles perhaps changed: the model no longer
+ * knows what Juliet should be shown, so the room's views are not judged,
+ * even once a later form makes the roles known again. */
+static void murky_room(fixture *f)
+{
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->romeo, CONFIG("<field var='muc#roomconfig_presencebroadcast'>"
+			"<value>moderator</value></field><field var='muc#roomconfig_whois'>"
+			"<value>everyone</value></field>"));
+	send(f, f->romeo, CONFIG("<field var='muc#roomconfig_presencebroadcast'>"
+			"<value>moderator</value></field>"));
+	forge(f, f->juliet, "<presence from='" ROOM "/Ghost' to='juliet@localhost/j'>"
+			"<x xmlns='" MUC_USER "'><item affiliation='none' role='participant'/></x></presence>");
+	send(f, f->juliet, JOIN("Juliet"));
+}
+
+static void test_view_silent_in_a_room_the_model_lost_track_of(void **state)
+{
+	fixture *f = *state;
+	murky_room(f);
+	assert_silent(f);
+}
+
+/* ...until the room starts afresh: everyone leaves the temporary room,
+ * Romeo's join creates it again (201), and a view is judged again. */
+static void test_view_fires_once_a_lost_room_starts_afresh(void **state)
+{
+	fixture *f = *state;
+	murky_room(f);
+	send(f, f->juliet, "<presence type='unavailable' to='" ROOM "/Juliet'/>");
+	send(f, f->romeo, "<presence type='unavailable' to='" ROOM "/Romeo'/>");
+	open_room(f, JOIN("Romeo"), true);
+	forge(f, f->juliet, "<presence from='" ROOM "/Ghost' to='juliet@localhost/j'>"
+			"<x xmlns='" MUC_USER "'><item affiliation='none' role='participant'/></x></presence>");
+	send(f, f->juliet, JOIN("Juliet"));
+	assert_fires(f, "view");
+}
+
 /* ---- delivery --------------------------------------------------------- */
 
 static void test_delivery_silent(void **state)
@@ -1088,6 +1127,8 @@ int main(void)
 		TEST(test_view_silent_after_a_room_vanished_twice),
 		TEST(test_view_silent_for_an_occupant_stranded_by_a_room_in_doubt),
 		TEST(test_view_silent_for_a_stranded_occupant_rejoining),
+		TEST(test_view_silent_in_a_room_the_model_lost_track_of),
+		TEST(test_view_fires_once_a_lost_room_starts_afresh),
 		TEST(test_view_silent_for_a_removal_nobody_heard),
 		TEST(test_delivery_silent),
 		TEST(test_delivery_fires),

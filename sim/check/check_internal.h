@@ -129,6 +129,8 @@ typedef struct shadow_room {
 	vec ghosts;                    /* occupant JIDs removed unannounced (322) */
 	size_t broadcasts;             /* groupchat messages broadcast: bounds history */
 	bool vacated;                  /* its only occupant changed nick (view.c) */
+	bool murky;                    /* its views may hold what the model cannot follow,
+	                                  until a new incarnation or its end (view.c) */
 	vec unseen;                    /* sessions whose join it handled after their stream
 	                                  closed: occupants perhaps, nobody told (effects.c) */
 	bool unseen_left;              /* one of them left in the transaction judged */

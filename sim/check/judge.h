@@ -87,14 +87,16 @@ void authority_check_decisions(judge *j);      /* privilege, privacy of lists */
 void authority_check_replies(judge *j);        /* iq, privilege's owners */
 void view_apply(judge *j, size_t i);
 void view_check(checker *c);
+/* After each transaction: mark the rooms the model lost track of. */
+void view_note_murk(checker *c);
 /* A room became members-only: its non-members are gone, unannounced. */
 void view_expel_non_members(checker *c, shadow_room *r);
-/* A room may have become members-only: those of its non-members that
- * could not hear it may be gone, unannounced. */
-void view_maybe_expel_non_members(checker *c, shadow_room *r);
+/* A room may have become members-only: non-members may be gone,
+ * unannounced, so its views are no longer judged (view_note_murk). */
+void view_maybe_expel_non_members(shadow_room *r);
 /* A room in doubt was vacated: whoever is left in it may be in a room no
- * longer served, its own entry in its view then never updated again. */
-void view_strand(checker *c, shadow_room *r);
+ * longer served. */
+void view_strand(shadow_room *r);
 void effects_apply(judge *j);
 
 #endif

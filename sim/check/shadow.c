@@ -70,6 +70,7 @@ void shadow_room_create(checker *c, shadow_room *r, const char *creator,
 	r->subject = r->subject_from = (known_text){true, NULL};
 	r->affiliations.len = r->roster.len = r->ids.len = r->ghosts.len = r->unseen.len = 0;
 	r->sessions_before = 0;
+	r->murky = false;
 	shadow_view_clear_room(c, r->addr);
 	r->broadcasts = 0;
 	shadow_affiliation_set(c, r, creator, AFF_OWNER, NULL, false);
@@ -82,19 +83,14 @@ void shadow_room_create(checker *c, shadow_room *r, const char *creator,
  * settings are void and a room there has the fresh defaults, the password
  * of whichever presence created it (password.lib.lua L68-74), and a lock
  * from a time unseen (lock.lib.lua L33-38).  Its affiliations are left as
- * they were.  One that was there may have gone and come back the same way,
- * or not: its broadcast roles are unknown unless they are the default. */
+ * they were.  (What it broadcasts no longer matters: a room in doubt is
+ * murky, view.c.) */
 void shadow_room_doubt(shadow_room *r)
 {
 	if (r->existence == ROOM_ABSENT) {
 		fresh_settings(r);
 		r->password.known = false;
 		r->locked.known = false;
-	} else if (r->broadcast_known && r->broadcast != BROADCAST_DEFAULT) {
-		/* It may have gone (mod_muc.lua L191-199) and been created again
-		 * unseen, broadcasting the default roles, or still be the one
-		 * the model knew: which roles it shows is not known. */
-		r->broadcast_known = false;
 	}
 	r->existence = ROOM_UNCERTAIN;
 	r->destroyed = false;
@@ -107,6 +103,7 @@ void shadow_room_forget(checker *c, shadow_room *r)
 		shadow_roster_remove(c, r, shadow_roster_at(r, 0)->session);
 	r->unseen.len = 0;
 	r->existence = ROOM_ABSENT;
+	r->murky = false;
 }
 
 bool shadow_locked(const shadow_room *r, uint64_t now_ms)

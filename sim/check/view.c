@@ -68,16 +68,13 @@ static bool answers_probe(const judge *j, const delivery *d)
 /* Presences the room sends outside its broadcast rules, which it does not
  * keep up to date: answers to probes, and occupants of the session's own
  * bare JID whose role it hides, shown in occupant lists (muc.lib.lua
- * L349-351) but not when they change or leave (L308-313).  While the
- * broadcast roles are not known (a presencebroadcast form with no reply,
- * presence_broadcast.lib.lua L70-78, or a room in doubt), any role of an
- * occupant of the session's own bare JID may be hidden. */
+ * L349-351) but not when they change or leave (L308-313). */
 static bool is_unkept(const judge *j, const delivery *d, shown s)
 {
 	shadow_room *r = shadow_room_get(j->c, d->room);
 	if (answers_probe(j, d))
 		return true;
-	return (!r->broadcast_known || !shadow_broadcasts(r, s.role))
+	return !shadow_broadcasts(r, s.role)
 		&& shadow_nick_bare(j->c, r, d->nick) == addr_bare(j->c, d->to);
 }
 
@@ -205,8 +202,6 @@ static void check_seer(checker *c, shadow_room *r, const roster_entry *seer)
 	for (size_t i = 0; i < r->roster.len; i++) {
 		const roster_entry *o = shadow_roster_at(r, i);
 		view_entry *e = entry_find(v, o->nick);
-		if (o->stranded)
-			continue;  /* perhaps in a room no longer served */
 		if ((!e || e->ghost) && visible(r, seer, o))
 			report(c, "%s was not shown %s", seer->session, o->nick);
 		else if (e && !e->unkept && !e->ghost
@@ -216,7 +211,7 @@ static void check_seer(checker *c, shadow_room *r, const roster_entry *seer)
 	}
 	for (size_t i = 0; i < v->entries.len; i++) {
 		const roster_entry *o = occupant_of(r, entry_at(v, i)->nick);
-		if (entry_at(v, i)->unkept || entry_at(v, i)->ghost || (o && o->stranded))
+		if (entry_at(v, i)->unkept || entry_at(v, i)->ghost)
 			continue;
 		if (!o && !is_ghost(r, entry_at(v, i)->nick))
 			report(c, "%s was shown %s, who is no occupant", seer->session,
@@ -242,12 +237,6 @@ void view_expel_non_members(checker *c, shadow_room *r)
 			shadow_roster_remove(c, r, e->session);
 			continue;
 		}
-		/* The affiliation the model holds may be a gone incarnation's: a
-		 * room created again unseen (mod_muc.lua L491-493) keeps none of
-		 * it, so one last told it is none whose stream closed may be
-		 * removed too, unheard (members_only.lib.lua L30-45). */
-		if (e->affiliation <= AFF_NONE && !track_connected(c, e->session))
-			make_ghost(c, r, e->nick);
 		i++;
 	}
 	for (size_t i = 0; i < c->views.len; i++) {
@@ -260,48 +249,39 @@ void view_expel_non_members(checker *c, shadow_room *r)
 	}
 }
 
-static bool heard_by_some_session(checker *c, shadow_room *r, const char *nick)
-{
-	for (size_t i = 0; i < r->roster.len; i++) {
-		const roster_entry *e = shadow_roster_at(r, i);
-		if (e->nick == nick && track_connected(c, e->session))
-			return true;
-	}
-	return false;
-}
-
 /* A form that may have made the room members-only (it got no reply, a
  * later field having raised after members_only.lib.lua L19-47 ran, or its
- * reply went with the owner's stream) may have removed the non-members
- * unannounced.  One that heard it shows it by its 322 (roster_update);
- * one whose stream had closed cannot, and leaves the roster with its own
- * unavailable presence, which the room ignores if it was removed
- * (muc.lib.lua L634-635) and announces otherwise: meanwhile its nick may
- * be a ghost in the others' views. */
-void view_maybe_expel_non_members(checker *c, shadow_room *r)
+ * reply went with the owner's stream) may have removed non-members
+ * unannounced: the others' views may keep them, unknown to the model. */
+void view_maybe_expel_non_members(shadow_room *r)
 {
-	for (size_t i = 0; i < r->roster.len; i++) {
-		const roster_entry *e = shadow_roster_at(r, i);
-		affiliation_lookup aff = shadow_affiliation(c, r, addr_bare(c, e->session));
-		if ((!aff.known || aff.affiliation <= AFF_NONE)
-				&& !heard_by_some_session(c, r, e->nick))
-			make_ghost(c, r, e->nick);
-	}
+	r->murky = true;
 }
 
-/* Stranded occupants (effects.c) are not judged until the room tells them
- * of themselves again; what each was shown of itself stays in its view
- * but may be the room that is gone, never updated (a rejoin under another
- * nick, into the room created again, is not a nick change: no 303 takes
- * the old nick out), so it is not kept up to date. */
-void view_strand(checker *c, shadow_room *r)
+/* Stranded occupants (effects.c) may be in a room that is gone; the room
+ * is murky from then on (view_note_murk), and the strand also tells the
+ * delivery rules not to count on their nicks (traffic.c). */
+void view_strand(shadow_room *r)
 {
-	for (size_t i = 0; i < r->roster.len; i++) {
-		roster_entry *e = shadow_roster_at(r, i);
-		view_entry *mine = entry_find(shadow_view(c, e->session, r->addr), e->nick);
-		e->stranded = true;
-		if (mine)
-			mine->unkept = true;
+	for (size_t i = 0; i < r->roster.len; i++)
+		shadow_roster_at(r, i)->stranded = true;
+}
+
+/* Once the model loses track of a room (its existence in doubt, its
+ * broadcast roles unknown, occupants that may have got in or been removed
+ * unseen, or stranded in a gone incarnation), what its sessions were shown
+ * meanwhile may be any incarnation's or any roles', and stays in their
+ * views after the doubt is settled.  Rather than follow every way the
+ * views can go stale, the room's views are not judged again until the
+ * model starts afresh: a new incarnation seen created, or the room's end. */
+void view_note_murk(checker *c)
+{
+	for (size_t i = 0; i < shadow_room_count(c); i++) {
+		shadow_room *r = shadow_room_at(c, i);
+		r->murky |= r->existence == ROOM_UNCERTAIN || !r->broadcast_known
+			|| r->unseen.len;
+		for (size_t k = 0; k < r->roster.len && !r->murky; k++)
+			r->murky = shadow_roster_at(r, k)->stranded;
 	}
 }
 
@@ -309,7 +289,7 @@ void view_check(checker *c)
 {
 	for (size_t i = 0; i < shadow_room_count(c); i++) {
 		shadow_room *r = shadow_room_at(c, i);
-		if (!r->broadcast_known)
+		if (r->murky)
 			continue;
 		for (size_t k = 0; k < r->roster.len; k++) {
 			const roster_entry *seer = shadow_roster_at(r, k);
