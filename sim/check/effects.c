@@ -281,6 +281,22 @@ static void apply_destroyed_list(judge *j, const char *note)
 	}
 }
 
+/* A destroy command whose reply went with its sender's stream may have
+ * destroyed any room it names, looked up as given (get_room_from_jid,
+ * mod_muc.lua L542-547), if its sender is an admin. */
+static void apply_maybe_destroyed(judge *j, const input *in, const xml_node *form)
+{
+	const xml_node *rooms = read_field(form, "rooms");
+	if (!world_is_admin(j->c->w, addr_bare(j->c, in->from)))
+		return;
+	for (const xml_node *v = rooms ? xml_first(rooms) : NULL; v; v = xml_next(v)) {
+		shadow_room *r = strcmp(xml_name(v), "value") ? NULL
+			: shadow_room_find(j->c, check_intern_str(j->c, xml_text(v)));
+		if (r && r->existence != ROOM_ABSENT)
+			shadow_room_doubt(r);
+	}
+}
+
 static void apply_set_affiliation(judge *j, const xml_node *form, outcome out)
 {
 	const char *room = prepped_bare(j->c, read_field_text(read_field(form, "room")));
@@ -303,6 +319,10 @@ static void apply_command(judge *j, const input *in, const xml_node *command)
 	const xml_node *form = xml_child(command, "x", NS_DATA_CHECK);
 	if (out == OUT_UNSEEN && read_is(node, NODE_SET_AFFILIATION)) {
 		apply_set_affiliation(j, form, out);
+		return;
+	}
+	if (out == OUT_UNSEEN && read_is(node, NODE_DESTROY)) {
+		apply_maybe_destroyed(j, in, form);
 		return;
 	}
 	if (out != OUT_RESULT || !judge_replies(j, in, &reply))
