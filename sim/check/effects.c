@@ -159,7 +159,7 @@ static void apply_owner_set(judge *j, const input *in, shadow_room *r, const xml
 		if (!was_members_only && r->members_only.known && r->members_only.value)
 			view_expel_non_members(j->c, r);
 		else if (!was_members_only && may_close)
-			view_maybe_expel_non_members(r);
+			view_maybe_expel_non_members(j->c, r);
 	}
 }
 

@@ -93,7 +93,7 @@ void view_note_murk(checker *c);
 void view_expel_non_members(checker *c, shadow_room *r);
 /* A room may have become members-only: non-members may be gone,
  * unannounced, so its views are no longer judged (view_note_murk). */
-void view_maybe_expel_non_members(shadow_room *r);
+void view_maybe_expel_non_members(checker *c, shadow_room *r);
 /* A room in doubt was vacated: whoever is left in it may be in a room no
  * longer served. */
 void view_strand(shadow_room *r);

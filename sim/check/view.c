@@ -237,6 +237,12 @@ void view_expel_non_members(checker *c, shadow_room *r)
 			shadow_roster_remove(c, r, e->session);
 			continue;
 		}
+		/* The affiliation the model holds may be a gone incarnation's: a
+		 * room created again unseen (mod_muc.lua L491-493) keeps none of
+		 * it, so one last told it is none whose stream closed may be
+		 * removed too, unheard (members_only.lib.lua L30-45). */
+		if (e->affiliation <= AFF_NONE && !track_connected(c, e->session))
+			make_ghost(c, r, e->nick);
 		i++;
 	}
 	for (size_t i = 0; i < c->views.len; i++) {
@@ -249,13 +255,35 @@ void view_expel_non_members(checker *c, shadow_room *r)
 	}
 }
 
+static bool heard_by_some_session(checker *c, shadow_room *r, const char *nick)
+{
+	for (size_t i = 0; i < r->roster.len; i++) {
+		const roster_entry *e = shadow_roster_at(r, i);
+		if (e->nick == nick && track_connected(c, e->session))
+			return true;
+	}
+	return false;
+}
+
 /* A form that may have made the room members-only (it got no reply, a
  * later field having raised after members_only.lib.lua L19-47 ran, or its
- * reply went with the owner's stream) may have removed non-members
- * unannounced: the others' views may keep them, unknown to the model. */
-void view_maybe_expel_non_members(shadow_room *r)
+ * reply went with the owner's stream) may have removed the non-members
+ * unannounced, so the room is murky (view_note_murk).  One that heard it
+ * shows it by its 322 (roster_update); one whose stream had closed cannot,
+ * and leaves the roster with its own unavailable presence, which the room
+ * ignores if it was removed (muc.lib.lua L634-635) and announces
+ * otherwise: meanwhile its nick is a ghost, so that a nick change beside
+ * it may be its room's only occupant's (roster_update). */
+void view_maybe_expel_non_members(checker *c, shadow_room *r)
 {
 	r->murky = true;
+	for (size_t i = 0; i < r->roster.len; i++) {
+		const roster_entry *e = shadow_roster_at(r, i);
+		affiliation_lookup aff = shadow_affiliation(c, r, addr_bare(c, e->session));
+		if ((!aff.known || aff.affiliation <= AFF_NONE)
+				&& !heard_by_some_session(c, r, e->nick))
+			make_ghost(c, r, e->nick);
+	}
 }
 
 /* Stranded occupants (effects.c) may be in a room that is gone; the room
