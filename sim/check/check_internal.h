@@ -152,6 +152,7 @@ typedef struct view_entry {
 typedef struct session_view {
 	const char *session, *room;    /* interned */
 	array entries;                 /* view_entry */
+	bool stale;                    /* may show occupants gone unannounced (view.c) */
 } session_view;
 
 typedef struct affiliation_lookup {

@@ -105,10 +105,14 @@ static void make_ghost(checker *c, shadow_room *r, const char *nick)
 
 /* Whether a session's view shows an occupant other than `nick` (ghosts
  * aside): its roster may lack occupants whose own self-presence was lost
- * to a closed stream, but not those the room announced. */
+ * to a closed stream, but not those the room announced.  A stale view
+ * (view_note_murk) may still show occupants gone unannounced, and proves
+ * nothing. */
 static bool shows_others(checker *c, shadow_room *r, const char *session, const char *nick)
 {
 	session_view *v = shadow_view(c, session, r->addr);
+	if (v->stale)
+		return false;
 	for (size_t i = 0; i < v->entries.len; i++)
 		if (entry_at(v, i)->nick != nick && !is_ghost(r, entry_at(v, i)->nick))
 			return true;
@@ -255,35 +259,27 @@ void view_expel_non_members(checker *c, shadow_room *r)
 	}
 }
 
-static bool heard_by_some_session(checker *c, shadow_room *r, const char *nick)
+/* While a room's broadcast roles are unknown any departure may go
+ * unannounced (muc.lib.lua L308-313), as may removals by a members-only
+ * form with no reply: every view of it may show occupants long gone, until
+ * its session leaves and its view starts again. */
+static void stale_views(checker *c, shadow_room *r)
 {
-	for (size_t i = 0; i < r->roster.len; i++) {
-		const roster_entry *e = shadow_roster_at(r, i);
-		if (e->nick == nick && track_connected(c, e->session))
-			return true;
+	for (size_t i = 0; i < c->views.len; i++) {
+		session_view *v = &((session_view *)c->views.data)[i];
+		if (v->room == r->addr)
+			v->stale = true;
 	}
-	return false;
 }
 
 /* A form that may have made the room members-only (it got no reply, a
  * later field having raised after members_only.lib.lua L19-47 ran, or its
- * reply went with the owner's stream) may have removed the non-members
- * unannounced, so the room is murky (view_note_murk).  One that heard it
- * shows it by its 322 (roster_update); one whose stream had closed cannot,
- * and leaves the roster with its own unavailable presence, which the room
- * ignores if it was removed (muc.lib.lua L634-635) and announces
- * otherwise: meanwhile its nick is a ghost, so that a nick change beside
- * it may be its room's only occupant's (roster_update). */
+ * reply went with the owner's stream) may have removed non-members
+ * unannounced: the others' views may keep them, unknown to the model. */
 void view_maybe_expel_non_members(checker *c, shadow_room *r)
 {
 	r->murky = true;
-	for (size_t i = 0; i < r->roster.len; i++) {
-		const roster_entry *e = shadow_roster_at(r, i);
-		affiliation_lookup aff = shadow_affiliation(c, r, addr_bare(c, e->session));
-		if ((!aff.known || aff.affiliation <= AFF_NONE)
-				&& !heard_by_some_session(c, r, e->nick))
-			make_ghost(c, r, e->nick);
-	}
+	stale_views(c, r);
 }
 
 /* Stranded occupants (effects.c) may be in a room that is gone; the room
@@ -306,6 +302,8 @@ void view_note_murk(checker *c)
 {
 	for (size_t i = 0; i < shadow_room_count(c); i++) {
 		shadow_room *r = shadow_room_at(c, i);
+		if (!r->broadcast_known)
+			stale_views(c, r);
 		r->murky |= r->existence == ROOM_UNCERTAIN || !r->broadcast_known
 			|| r->unseen.len;
 		for (size_t k = 0; k < r->roster.len && !r->murky; k++)
