@@ -764,6 +764,25 @@ static void test_privilege_silent_after_an_unseen_owner(void **state)
 	assert_silent(f);
 }
 
+/* Romeo's form raises (an invalid whois, whois.lib.lua L20) after perhaps
+ * making the room members-only, so his invitation may have made Mercutio a
+ * member (members_only.lib.lua L148-165), or not: unknown, but no owner.
+ * Once a service admin has made Romeo an admin the room has no stored
+ * owner, and Romeo's removal of Mercutio takes none away. */
+static void test_privilege_silent_beside_an_invitee_of_unknown_affiliation(void **state)
+{
+	fixture *f = *state;
+	client *admin = client_connect(f->w, "admin@localhost/a", NULL, NULL);
+	open_room(f, JOIN("Romeo"), true);
+	send(f, f->romeo, CONFIG("<field var='muc#roomconfig_membersonly'><value>1</value></field>"
+			"<field var='muc#roomconfig_whois'><value>everyone</value></field>"));
+	send(f, f->romeo, "<message to='" ROOM "'><x xmlns='" MUC_USER "'>"
+			"<invite to='mercutio@localhost'/></x></message>");
+	send(f, admin, ADMIN("demote", "<item affiliation='admin' jid='romeo@localhost'/>"));
+	send(f, f->romeo, ADMIN("none", "<item affiliation='none' jid='mercutio@localhost'/>"));
+	assert_silent(f);
+}
+
 /* The last stored owner stepping down is refused with conflict. */
 static void test_privilege_fires_for_the_last_owner_stepping_down(void **state)
 {
@@ -1142,6 +1161,7 @@ int main(void)
 		TEST(test_privilege_silent),
 		TEST(test_privilege_fires),
 		TEST(test_privilege_silent_after_an_unseen_owner),
+		TEST(test_privilege_silent_beside_an_invitee_of_unknown_affiliation),
 		TEST(test_privilege_fires_for_the_last_owner_stepping_down),
 		TEST(test_spoofing_silent),
 		TEST(test_spoofing_fires),

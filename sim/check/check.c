@@ -153,8 +153,10 @@ const check_invariant check_invariants[] = {
 		"last stored owner, the room keeping them as owners; nobody else can, since "
 		"an owner demoting itself as the last one is refused (muc.lib.lua L1416-1424); "
 		"an affiliation the model does not know (a change whose reply went to a closed "
-		"stream, muc.lib.lua L1457) may be another owner, so an owner's self-demotion "
-		"is then not judged."},
+		"stream, muc.lib.lua L1457) may be another owner if the change asked for one, "
+		"so an owner's self-demotion is then not judged; an invitation's unknown "
+		"outcome or a registration's gives at most a member (members_only.lib.lua "
+		"L148-165, register.lib.lua L147-229)."},
 	{"spoofing",
 		"What only the room asserts never reaches anyone in a form a client wrote: "
 		"(1) a stanza from a room has at most one <occupant-id/>, and within one "

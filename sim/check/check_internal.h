@@ -95,6 +95,7 @@ typedef struct affiliation_entry {
 	rank_affiliation affiliation;
 	const char *reserved_nick;     /* registration data, or NULL */
 	bool known;
+	rank_affiliation ceiling;      /* while unknown: the highest it may be */
 } affiliation_entry;
 
 /* One occupant session, as the session itself was told (self-presence). */
@@ -177,7 +178,10 @@ affiliation_entry *shadow_affiliation_entry(shadow_room *r, const char *addr);
  * the affiliation becomes none (muc.lib.lua L1457-1464). */
 void shadow_affiliation_set(checker *c, shadow_room *r, const char *addr,
 		rank_affiliation a, const char *nick, bool clear_data);
-void shadow_affiliation_forget(checker *c, shadow_room *r, const char *addr);
+/* A change to `to` whose outcome is unseen: the entry is either what it
+ * was or `to`, unknown, but no higher than either. */
+void shadow_affiliation_forget(checker *c, shadow_room *r, const char *addr,
+		rank_affiliation to);
 /* Who reserved a nick (register.lib.lua get_registered_jid), or NULL. */
 const char *shadow_reserved_by(shadow_room *r, const char *nick_resource);
 /* Whether the room exists is no longer known (nor, then, whether it was
@@ -190,7 +194,7 @@ void shadow_room_doubt(shadow_room *r);
 void shadow_room_forget(checker *c, shadow_room *r);
 bool shadow_locked(const shadow_room *r, uint64_t now_ms);
 bool shadow_broadcasts(const shadow_room *r, rank_role role);
-/* No stored owner, as far as known: false while any entry is unknown. */
+/* No stored owner, as far as known: false while an unknown entry may be one. */
 bool shadow_ownerless(const shadow_room *r);
 
 roster_entry *shadow_roster_find(shadow_room *r, const char *session);

@@ -206,7 +206,7 @@ static void apply_admin_set(judge *j, const input *in, shadow_room *r, const xml
 	if (!target || out == OUT_ERROR || out == OUT_NONE)
 		return;
 	if (out == OUT_UNSEEN) {
-		shadow_affiliation_forget(j->c, r, target);
+		shadow_affiliation_forget(j->c, r, target, aff);
 		return;
 	}
 	shadow_affiliation_set(j->c, r, target, aff, check_intern_str(j->c, reserved), false);
@@ -221,7 +221,7 @@ static void apply_register(judge *j, const input *in, shadow_room *r, const xml_
 	outcome out = outcome_of(j, in);
 	affiliation_lookup aff = shadow_affiliation(c, r, bare);
 	if (out == OUT_UNSEEN)
-		shadow_affiliation_forget(c, r, bare);
+		shadow_affiliation_forget(c, r, bare, AFF_MEMBER);
 	if (out != OUT_RESULT || !aff.known)
 		return;
 	if (xml_child(q, "remove", NS_REGISTER_CHECK)) {
@@ -252,7 +252,7 @@ static void apply_invite(judge *j, const input *in, shadow_room *r)
 		return;
 	affiliation_lookup aff = shadow_affiliation(j->c, r, invitee);
 	if (!track_connected(j->c, in->from) || !r->members_only.known)
-		shadow_affiliation_forget(j->c, r, invitee);
+		shadow_affiliation_forget(j->c, r, invitee, AFF_MEMBER);
 	else if (aff.known && aff.affiliation <= AFF_NONE)
 		shadow_affiliation_set(j->c, r, invitee, AFF_MEMBER, NULL, false);
 }
@@ -305,9 +305,11 @@ static void apply_set_affiliation(judge *j, const xml_node *form, outcome out)
 	shadow_room *r = room ? shadow_room_find(j->c, room) : NULL;
 	if (!r || !target)
 		return;
+	if (!rank_parse_affiliation(read_field_text(read_field(form, "affiliation")), &aff))
+		return;
 	if (out == OUT_UNSEEN)
-		shadow_affiliation_forget(j->c, r, target);
-	else if (rank_parse_affiliation(read_field_text(read_field(form, "affiliation")), &aff))
+		shadow_affiliation_forget(j->c, r, target, aff);
+	else
 		shadow_affiliation_set(j->c, r, target, aff, NULL, false);
 }
 

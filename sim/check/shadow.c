@@ -164,13 +164,16 @@ void shadow_affiliation_set(checker *c, shadow_room *r, const char *addr,
 		e->reserved_nick = nick;
 }
 
-void shadow_affiliation_forget(checker *c, shadow_room *r, const char *addr)
+void shadow_affiliation_forget(checker *c, shadow_room *r, const char *addr,
+		rank_affiliation to)
 {
 	affiliation_entry *e = shadow_affiliation_entry(r, addr);
 	if (!e) {
 		e = array_push(c->a, &r->affiliations, sizeof *e);
 		e->addr = addr;
 	}
+	rank_affiliation was = e->known ? e->affiliation : e->ceiling;
+	e->ceiling = was > to ? was : to;
 	e->known = false;
 }
 
@@ -178,7 +181,7 @@ bool shadow_ownerless(const shadow_room *r)
 {
 	for (size_t i = 0; i < r->affiliations.len; i++) {
 		const affiliation_entry *e = &((affiliation_entry *)r->affiliations.data)[i];
-		if (!e->known || e->affiliation == AFF_OWNER)
+		if (e->known ? e->affiliation == AFF_OWNER : e->ceiling == AFF_OWNER)
 			return false;
 	}
 	return true;
