@@ -148,12 +148,13 @@ typedef struct view_entry {
 	rank_affiliation affiliation;
 	bool unkept;                   /* shown outside the broadcast rules: not kept up to date */
 	bool ghost;                    /* removed unannounced (322), not shown again since */
+	bool stale;                    /* may have left unannounced since shown (view.c) */
+	uint64_t shown_in;             /* step of the transaction that last showed it */
 } view_entry;
 
 typedef struct session_view {
 	const char *session, *room;    /* interned */
 	array entries;                 /* view_entry */
-	bool stale;                    /* may show occupants gone unannounced (view.c) */
 } session_view;
 
 typedef struct affiliation_lookup {

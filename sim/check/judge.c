@@ -235,7 +235,7 @@ void judge_txn(checker *c, txn *t)
 	access_check_state(&j);
 	authority_check_replies(&j);
 	traffic_check_amplification(&j);
-	view_note_murk(c);
+	view_note_murk(c, t->step);
 	judge_done(&j);
 }
 

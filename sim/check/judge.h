@@ -87,8 +87,9 @@ void authority_check_decisions(judge *j);      /* privilege, privacy of lists */
 void authority_check_replies(judge *j);        /* iq, privilege's owners */
 void view_apply(judge *j, size_t i);
 void view_check(checker *c);
-/* After each transaction: mark the rooms the model lost track of. */
-void view_note_murk(checker *c);
+/* After each transaction: mark the rooms the model lost track of, and
+ * the view entries that may show occupants gone unannounced. */
+void view_note_murk(checker *c, uint64_t txn_step);
 /* A room became members-only: its non-members are gone, unannounced. */
 void view_expel_non_members(checker *c, shadow_room *r);
 /* A room may have become members-only: non-members may be gone,

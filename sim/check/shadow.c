@@ -256,20 +256,16 @@ session_view *shadow_view(checker *c, const char *session, const char *room)
 void shadow_view_clear(checker *c, const char *session, const char *room)
 {
 	for (size_t i = 0; i < c->views.len; i++)
-		if (view_at(c, i)->session == session && view_at(c, i)->room == room) {
+		if (view_at(c, i)->session == session && view_at(c, i)->room == room)
 			view_at(c, i)->entries.len = 0;
-			view_at(c, i)->stale = false;
-		}
 }
 
 /* A new incarnation: whatever was shown of the old one is void. */
 void shadow_view_clear_room(checker *c, const char *room)
 {
 	for (size_t i = 0; i < c->views.len; i++)
-		if (view_at(c, i)->room == room) {
+		if (view_at(c, i)->room == room)
 			view_at(c, i)->entries.len = 0;
-			view_at(c, i)->stale = false;
-		}
 }
 
 /* ---- occupant ids ----------------------------------------------------- */

@@ -33,7 +33,7 @@ static shown shown_in(const xml_node *presence)
 }
 
 static void view_update(checker *c, const delivery *d, bool available, shown s,
-		bool unkept)
+		bool unkept, uint64_t txn_step)
 {
 	session_view *v = shadow_view(c, d->to, d->room);
 	view_entry *e = entry_find(v, d->nick);
@@ -49,7 +49,8 @@ static void view_update(checker *c, const delivery *d, bool available, shown s,
 	e->role = s.role;
 	e->affiliation = s.affiliation;
 	e->unkept = unkept;
-	e->ghost = false;
+	e->ghost = e->stale = false;
+	e->shown_in = txn_step;
 }
 
 /* Whether a presence answers a probe of that occupant by the session's
@@ -104,18 +105,17 @@ static void make_ghost(checker *c, shadow_room *r, const char *nick)
 }
 
 /* Whether a session's view shows an occupant other than `nick` (ghosts
- * aside): its roster may lack occupants whose own self-presence was lost
- * to a closed stream, but not those the room announced.  A stale view
- * (view_note_murk) may still show occupants gone unannounced, and proves
- * nothing. */
+ * and stale entries aside): its roster may lack occupants whose own
+ * self-presence was lost to a closed stream, but not those the room
+ * announced. */
 static bool shows_others(checker *c, shadow_room *r, const char *session, const char *nick)
 {
 	session_view *v = shadow_view(c, session, r->addr);
-	if (v->stale)
-		return false;
-	for (size_t i = 0; i < v->entries.len; i++)
-		if (entry_at(v, i)->nick != nick && !is_ghost(r, entry_at(v, i)->nick))
+	for (size_t i = 0; i < v->entries.len; i++) {
+		const view_entry *e = entry_at(v, i);
+		if (e->nick != nick && !e->stale && !is_ghost(r, e->nick))
 			return true;
+	}
 	return false;
 }
 
@@ -171,7 +171,7 @@ void view_apply(judge *j, size_t i)
 			|| (!available && strcmp(type, "unavailable") != 0))
 		return;
 	shown s = shown_in(d->stanza);
-	view_update(j->c, d, available, s, is_unkept(j, d, s));
+	view_update(j->c, d, available, s, is_unkept(j, d, s), j->t->step);
 	if (read_is_self_presence(d->stanza))
 		roster_update(j->c, d, available, s);
 }
@@ -261,14 +261,14 @@ void view_expel_non_members(checker *c, shadow_room *r)
 
 /* While a room's broadcast roles are unknown any departure may go
  * unannounced (muc.lib.lua L308-313), as may removals by a members-only
- * form with no reply: every view of it may show occupants long gone, until
- * its session leaves and its view starts again. */
-static void stale_views(checker *c, shadow_room *r)
+ * form with no reply: every entry of its views not shown in the
+ * transaction `fresh` may be an occupant gone since, until shown again. */
+static void stale_views(checker *c, shadow_room *r, uint64_t fresh)
 {
 	for (size_t i = 0; i < c->views.len; i++) {
 		session_view *v = &((session_view *)c->views.data)[i];
-		if (v->room == r->addr)
-			v->stale = true;
+		for (size_t k = 0; v->room == r->addr && k < v->entries.len; k++)
+			entry_at(v, k)->stale |= entry_at(v, k)->shown_in != fresh;
 	}
 }
 
@@ -279,7 +279,7 @@ static void stale_views(checker *c, shadow_room *r)
 void view_maybe_expel_non_members(checker *c, shadow_room *r)
 {
 	r->murky = true;
-	stale_views(c, r);
+	stale_views(c, r, UINT64_MAX);
 }
 
 /* Stranded occupants (effects.c) may be in a room that is gone; the room
@@ -298,12 +298,12 @@ void view_strand(shadow_room *r)
  * views after the doubt is settled.  Rather than follow every way the
  * views can go stale, the room's views are not judged again until the
  * model starts afresh: a new incarnation seen created, or the room's end. */
-void view_note_murk(checker *c)
+void view_note_murk(checker *c, uint64_t txn_step)
 {
 	for (size_t i = 0; i < shadow_room_count(c); i++) {
 		shadow_room *r = shadow_room_at(c, i);
 		if (!r->broadcast_known)
-			stale_views(c, r);
+			stale_views(c, r, txn_step);
 		r->murky |= r->existence == ROOM_UNCERTAIN || !r->broadcast_known
 			|| r->unseen.len;
 		for (size_t k = 0; k < r->roster.len && !r->murky; k++)
