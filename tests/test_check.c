@@ -722,6 +722,35 @@ static void test_moderation_fires(void **state)
 	assert_fires(f, "moderation");
 }
 
+/* Links of the fixture's clients (world_link_count): romeo's are 0 and 1,
+ * mercutio's 4 and 5; even ones carry what a client sends. */
+enum { ROMEO_OUT = 0, ROMEO_IN = 1, MERCUTIO_OUT = 4 };
+
+/* Mercutio, the only occupant, changes nick, and his stream closes before
+ * the 303 and his new self-presence reach him: nobody sees whether the
+ * change emptied the temporary room (mod_muc.lua L191-199, muc.lib.lua
+ * L743-759).  It did: Romeo's join refused for its nick creates it again
+ * as his (mod_muc.lua L491-493, muc.lib.lua L492-512), so his form with
+ * an invalid whois raises (whois.lib.lua L20), unanswered, before the
+ * server's unavailable presence for Mercutio's closed stream. */
+static void test_iq_silent_after_an_unseen_nick_change_emptied_the_room(void **state)
+{
+	fixture *f = *state;
+	send(f, f->mercutio, JOIN("Mercutio"));
+	send(f, f->mercutio, INSTANT);
+	client_send(f->mercutio, parse(f, JOIN("Nurse")));
+	assert_true(world_step_link(f->w, MERCUTIO_OUT));
+	client_send(f->romeo, parse(f, JOIN(" ")));
+	assert_true(world_step_link(f->w, ROMEO_OUT));
+	assert_true(world_step_link(f->w, ROMEO_IN));
+	client_send(f->romeo, parse(f, CONFIG("<field var='muc#roomconfig_whois'/>")));
+	assert_true(world_step_link(f->w, ROMEO_OUT));
+	client_disconnect(f->mercutio);
+	assert_true(world_run(f->w, 0));
+	check_quiescent(f->check);
+	assert_silent(f);
+}
+
 /* ---- privilege -------------------------------------------------------- */
 
 #define KICK_ROMEO ADMIN("kick", "<item role='none' nick='Romeo'/>")
@@ -1160,6 +1189,7 @@ int main(void)
 		TEST(test_moderation_fires),
 		TEST(test_privilege_silent),
 		TEST(test_privilege_fires),
+		TEST(test_iq_silent_after_an_unseen_nick_change_emptied_the_room),
 		TEST(test_privilege_silent_after_an_unseen_owner),
 		TEST(test_privilege_silent_beside_an_invitee_of_unknown_affiliation),
 		TEST(test_privilege_fires_for_the_last_owner_stepping_down),

@@ -135,6 +135,7 @@ typedef struct shadow_room {
 	vec unseen;                    /* sessions whose join it handled after their stream
 	                                  closed: occupants perhaps, nobody told (effects.c) */
 	bool unseen_left;              /* one of them left in the transaction judged */
+	bool unseen_move;              /* its only occupant changed nick, nobody told (effects.c) */
 	size_t sessions_before;        /* occupant sessions before the transaction judged */
 	bool owned_before;             /* a stored owner before it (or not known) */
 	room_existence existence_before; /* and whether it existed, destroyed or not */

@@ -391,6 +391,23 @@ static void apply_unseen_join(judge *j, const input *in, shadow_room *r)
 	vec_push(j->c->a, &r->unseen, (void *)in->from);
 }
 
+/* A nick change the room handled after its sender's stream closed is
+ * told to nobody (the 303 and the new self-presence go to the closed
+ * stream); if the sender was the room's only occupant not stranded, it
+ * may have emptied the room as a nick change seen would (apply_emptiness),
+ * or been refused: the room is then in doubt. */
+static void apply_unseen_nick_change(judge *j, const input *in, shadow_room *r)
+{
+	roster_entry *e = shadow_roster_find(r, in->from);
+	if (xml_attr(in->stanza, "type") || !e || !in->occupant || in->occupant == e->nick
+			|| track_connected(j->c, in->from))
+		return;
+	for (size_t i = 0; i < r->roster.len; i++)
+		if (shadow_roster_at(r, i) != e && !shadow_roster_at(r, i)->stranded)
+			return;
+	r->unseen_move = true;
+}
+
 /* util.lib.lua L27-42: errors that make the room drop their sender. */
 static const char *const kickable[] = {
 	"gone", "internal-server-error", "item-not-found", "jid-malformed",
@@ -476,6 +493,7 @@ static void apply_input(judge *j, const input *in)
 	case IN_PRESENCE:
 		apply_creation(j, in, r);
 		apply_unseen_join(j, in, r);
+		apply_unseen_nick_change(j, in, r);
 		apply_departure(j, in, r);
 		break;
 	case IN_GROUPCHAT:
@@ -533,8 +551,8 @@ static void apply_emptiness(judge *j)
 	for (size_t i = 0; i < shadow_room_count(j->c); i++) {
 		shadow_room *r = shadow_room_at(j->c, i);
 		bool emptied = r->vacated || (!r->roster.len && r->sessions_before);
-		bool maybe = r->unseen_left && !r->roster.len;
-		r->vacated = r->unseen_left = false;
+		bool maybe = (r->unseen_left && !r->roster.len) || r->unseen_move;
+		r->vacated = r->unseen_left = r->unseen_move = false;
 		if ((emptied || maybe) && r->existence == ROOM_UNCERTAIN)
 			r->ids.len = 0;
 		if (r->existence == ROOM_ABSENT || !(emptied || maybe)
