@@ -563,7 +563,7 @@ static void apply_emptiness(judge *j)
 			shadow_room_forget(j->c, r);
 		} else if (!r->persistent.known || !r->persistent.value) {
 			shadow_room_doubt(r);
-			view_strand(r);
+			view_strand(j->c, r);
 		}
 	}
 }

@@ -97,7 +97,7 @@ void view_expel_non_members(checker *c, shadow_room *r);
 void view_maybe_expel_non_members(checker *c, shadow_room *r);
 /* A room in doubt was vacated: whoever is left in it may be in a room no
  * longer served. */
-void view_strand(shadow_room *r);
+void view_strand(checker *c, shadow_room *r);
 void effects_apply(judge *j);
 
 #endif

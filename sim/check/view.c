@@ -284,11 +284,18 @@ void view_maybe_expel_non_members(checker *c, shadow_room *r)
 
 /* Stranded occupants (effects.c) may be in a room that is gone; the room
  * is murky from then on (view_note_murk), and the strand also tells the
- * delivery rules not to count on their nicks (traffic.c). */
-void view_strand(shadow_room *r)
+ * delivery rules not to count on their nicks (traffic.c).  What each was
+ * shown of itself may be the gone room's, never taken out (a rejoin under
+ * another nick into the room created again has no 303): it is stale. */
+void view_strand(checker *c, shadow_room *r)
 {
-	for (size_t i = 0; i < r->roster.len; i++)
-		shadow_roster_at(r, i)->stranded = true;
+	for (size_t i = 0; i < r->roster.len; i++) {
+		roster_entry *e = shadow_roster_at(r, i);
+		view_entry *mine = entry_find(shadow_view(c, e->session, r->addr), e->nick);
+		e->stranded = true;
+		if (mine)
+			mine->stale = true;
+	}
 }
 
 /* Once the model loses track of a room (its existence in doubt, its
