@@ -754,6 +754,7 @@ static bool violated(runner *r)
 	if (!r->chk || !check_first(r->chk))
 		return false;
 	r->res.violated = true;
+	r->res.invariant = check_first(r->chk)->invariant;
 	r->res.op_failed_at = r->index;
 	if (r->opt->report)
 		check_write(r->opt->report, check_first(r->chk));

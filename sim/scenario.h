@@ -65,6 +65,15 @@ size_t scenario_mutate(uint8_t *data, size_t size, size_t max_size, unsigned see
 size_t scenario_cross_over(const uint8_t *a, size_t a_size, const uint8_t *b,
 		size_t b_size, uint8_t *out, size_t max_size, unsigned seed);
 
+/* Whether an input still fails as the one being minimised did. */
+typedef bool scenario_fails(const uint8_t *data, size_t len, void *ctx);
+
+/* Shrink data in place by dropping whole ops (the header stays) while
+ * fails() still holds, down to an input from which no single op can be
+ * dropped.  Returns the new length, or 0 (data untouched) if the input
+ * does not fail to begin with.  Runs fails() O(ops²) times at worst. */
+size_t scenario_minimize(uint8_t *data, size_t len, scenario_fails *fails, void *ctx);
+
 const profile *scenario_profile(const scenario *s);
 uint64_t scenario_seed(const scenario *s);
 size_t scenario_op_count(const scenario *s);
@@ -75,6 +84,7 @@ void scenario_describe_op(buf *out, const scenario *s, size_t i);
 typedef struct scenario_result {
 	bool violated;             /* the checker reported a violation */
 	bool stuck;                /* the world did not quiesce within bounds */
+	const char *invariant;     /* the one violated (a static string), or NULL */
 	uint64_t steps;
 	uint64_t transcript_hash;
 	size_t op_failed_at;       /* index of the op after which it was seen */

@@ -242,6 +242,65 @@ static void test_cross_over_at_op_boundaries(void **state)
 	assert_true(scenario_cross_over(a, sizeof a, b, sizeof b, out, 20, 3) <= 20);
 }
 
+/* The minimiser's stand-in for a failing run: the input still holds the
+ * join whose actor byte is 5 and the raw op with payload "abc". */
+typedef struct needs {
+	int calls;
+} needs;
+
+static bool holds_both(const uint8_t *data, size_t len, void *ctx)
+{
+	static op_list l;
+	bool join = false, raw = false;
+	((needs *)ctx)->calls++;
+	split_ops(data, len, &l);
+	for (size_t i = 0; i < l.n; i++) {
+		join |= l.len[i] == OP_SIZE && l.op[i][0] == 2 && l.op[i][1] == 5;
+		raw |= l.len[i] == OP_SIZE + 3 && !memcmp(l.op[i] + OP_SIZE, "abc", 3);
+	}
+	return join && raw;
+}
+
+/* Whole ops go, a raw op with its payload; the two that make it fail stay,
+ * in their order, and the header is kept. */
+static void test_minimize_keeps_what_fails(void **state)
+{
+	(void)state;
+	static const uint8_t raw[] = {25, 1, 3, 0, 0, 'a', 'b', 'c'};
+	uint8_t data[SCENARIO_HEADER + 40 * OP_SIZE + sizeof raw];
+	size_t len = SCENARIO_HEADER;
+	memset(data, 7, SCENARIO_HEADER);
+	for (uint8_t i = 0; i < 40; i++) {
+		if (i == 30) {
+			memcpy(data + len, raw, sizeof raw);
+			len += sizeof raw;
+		}
+		uint8_t op[OP_SIZE] = {2, i, 0, 0, 0};
+		memcpy(data + len, op, OP_SIZE);
+		len += OP_SIZE;
+	}
+	needs n = {0};
+	size_t out = scenario_minimize(data, len, holds_both, &n);
+	static const uint8_t join5[OP_SIZE] = {2, 5, 0, 0, 0};
+	assert_int_equal(out, SCENARIO_HEADER + OP_SIZE + sizeof raw);
+	assert_memory_equal(data + SCENARIO_HEADER, join5, OP_SIZE);
+	assert_memory_equal(data + SCENARIO_HEADER + OP_SIZE, raw, sizeof raw);
+	assert_true(n.calls < 200);
+}
+
+/* An input that does not fail is left as it was. */
+static void test_minimize_leaves_a_passing_input(void **state)
+{
+	(void)state;
+	uint8_t data[SCENARIO_HEADER + 2 * OP_SIZE] = {0};
+	uint8_t copy[sizeof data];
+	memcpy(copy, data, sizeof data);
+	needs n = {0};
+	assert_int_equal(scenario_minimize(data, sizeof data, holds_both, &n), 0);
+	assert_memory_equal(data, copy, sizeof data);
+	assert_int_equal(n.calls, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -250,6 +309,8 @@ int main(void)
 		cmocka_unit_test(test_encode_script),
 		cmocka_unit_test(test_mutate_keeps_ops_aligned),
 		cmocka_unit_test(test_cross_over_at_op_boundaries),
+		cmocka_unit_test(test_minimize_keeps_what_fails),
+		cmocka_unit_test(test_minimize_leaves_a_passing_input),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -32,7 +32,7 @@
  * told apart only by which is connected.
  *
  * Cost.  Per event: a look at every server→client link; per delivery: a
- * few child lookups; one delivery in eight is serialized and re-parsed.
+ * few child lookups; one delivery in 32 is serialized and re-parsed.
  * Memory grows with the transcript the world keeps anyway; per-transaction
  * structures are recycled.
  */

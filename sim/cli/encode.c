@@ -33,14 +33,7 @@ int cli_encode(int argc, char **argv)
 		buf_free(&out);
 		return 2;
 	}
-	FILE *f = fopen(argv[1], "wb");
-	bool written = f && fwrite(out.data, 1, out.len, f) == out.len;
-	if (f && fclose(f) != 0)
-		written = false;
+	bool written = cli_write_file(argv[1], out.data, out.len);
 	buf_free(&out);
-	if (!written) {
-		fprintf(stderr, "mucsim: %s: cannot write\n", argv[1]);
-		return 2;
-	}
-	return 0;
+	return written ? 0 : 2;
 }

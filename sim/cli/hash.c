@@ -12,8 +12,6 @@
 #include "scenario.h"
 #include "scs.h"
 
-enum { MAX_INPUT = 1 << 20 };
-
 static bool hash_script(const char *path, uint64_t *h)
 {
 	scs_error err;
@@ -31,14 +29,10 @@ static bool hash_script(const char *path, uint64_t *h)
 
 static bool hash_scenario(const char *path, uint64_t *h)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return false;
-	uint8_t *data = malloc(MAX_INPUT);
+	size_t len;
+	uint8_t *data = cli_read_input(path, &len);
 	if (!data)
-		abort();
-	size_t len = fread(data, 1, MAX_INPUT, f);
-	fclose(f);
+		return false;
 	arena *a = arena_new();
 	scenario *s = scenario_decode(a, data, len);
 	scenario_options o = {.check = true, .hash = true};

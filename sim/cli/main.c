@@ -23,6 +23,7 @@ static int cmd_help(int argc, char **argv);
 static const command commands[] = {
 	{"run", cli_run, "run scansion scripts (files or directories of *.scs)"},
 	{"replay", cli_replay, "reproduce a fuzz input's run: scenario, transcript, verdict"},
+	{"minimize", cli_minimize, "shrink a scenario fuzzer input, keeping the invariant it violates"},
 	{"encode", cli_encode, "write a script as a scenario fuzzer input"},
 	{"hash", cli_hash, "transcript hashes of scripts and inputs (determinism checks)"},
 	{"version", cmd_version, "print the version"},

@@ -11,7 +11,6 @@
 #include "stanza_input.h"
 
 enum { EXIT_CLEAN = 0, EXIT_VIOLATION = 1, EXIT_UNUSABLE = 2 };
-enum { MAX_INPUT = 1 << 20 };
 
 static void replay_usage(FILE *f)
 {
@@ -27,27 +26,6 @@ static void replay_usage(FILE *f)
 	      "\n"
 	      "exit status: 0 no violation, 1 an invariant was violated, 2 unusable\n"
 	      "input or usage error.\n", f);
-}
-
-static uint8_t *read_input(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		fprintf(stderr, "mucsim: %s: cannot open\n", path);
-		return NULL;
-	}
-	uint8_t *data = malloc(MAX_INPUT);
-	if (!data)
-		abort();
-	*len = fread(data, 1, MAX_INPUT, f);
-	bool too_big = fgetc(f) != EOF;
-	fclose(f);
-	if (too_big) {
-		fprintf(stderr, "mucsim: %s: larger than %d bytes\n", path, MAX_INPUT);
-		free(data);
-		return NULL;
-	}
-	return data;
 }
 
 static int write_script(const char *out, const scs_script *script)
@@ -177,7 +155,7 @@ int cli_replay(int argc, char **argv)
 		return EXIT_UNUSABLE;
 	}
 	size_t len;
-	uint8_t *data = read_input(path, &len);
+	uint8_t *data = cli_read_input(path, &len);
 	if (!data)
 		return EXIT_UNUSABLE;
 	if (!target && len >= 2 && data[0] >= '0' && data[0] <= '9' && data[1] == '<')
