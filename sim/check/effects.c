@@ -525,6 +525,16 @@ static void apply_input(judge *j, const input *in)
 	}
 }
 
+/* Whether only stranded occupants are left, who may be in an incarnation
+ * already gone: a departure may then have emptied the room in service. */
+static bool only_stranded_left(shadow_room *r)
+{
+	for (size_t i = 0; i < r->roster.len; i++)
+		if (!shadow_roster_at(r, i)->stranded)
+			return false;
+	return true;
+}
+
 /* An empty temporary room goes away with its last occupant (mod_muc.lua
  * L191-199), also when that occupant only changes nick: muc-occupant-left
  * fires for the old nick (muc.lib.lua L743-754) before the new one is
@@ -545,12 +555,15 @@ static void apply_input(judge *j, const input *in)
  * unless known persistent: being told of itself under the new nick does
  * not show the room still there, since that self-presence goes out even
  * when the old nick's muc-occupant-left destroyed the room (muc.lib.lua
- * L743-759, mod_muc.lua L191-199); it was judged as if the room went on. */
+ * L743-759, mod_muc.lua L191-199); it was judged as if the room went on.
+ * A departure that leaves only stranded occupants may have emptied the
+ * room in service too. */
 static void apply_emptiness(judge *j)
 {
 	for (size_t i = 0; i < shadow_room_count(j->c); i++) {
 		shadow_room *r = shadow_room_at(j->c, i);
-		bool emptied = r->vacated || (!r->roster.len && r->sessions_before);
+		bool emptied = r->vacated
+			|| (r->roster.len < r->sessions_before && only_stranded_left(r));
 		bool maybe = (r->unseen_left && !r->roster.len) || r->unseen_move;
 		r->vacated = r->unseen_left = r->unseen_move = false;
 		if ((emptied || maybe) && r->existence == ROOM_UNCERTAIN)
