@@ -181,7 +181,10 @@ const check_invariant check_invariants[] = {
 		"to one stranded by its nick change as the only occupant of a room that may "
 		"be temporary (muc.lib.lua L746-759, mod_muc.lua L191-199): the room may be "
 		"gone and created again unseen (mod_muc.lua L491-493), where another bare JID "
-		"may take that nick, until the room tells it of itself again."},
+		"may take that nick, until the room tells it of itself again; and (1) binds "
+		"nothing from a delivery no transaction explains (read out of a stream that "
+		"closed): the room may have gone and come back with a new salt since it was "
+		"put in flight."},
 	{"iq",
 		"Every IQ get or set the service is given for its own JID or a room's bare JID "
 		"gets exactly one reply, result or error, with the same id, from that address, "

@@ -243,6 +243,12 @@ static void check_occupant_id(judge *j, const delivery *d)
 	 * (muc.lib.lua L743-759 with mod_muc.lua L191-199). */
 	if (read_is_self_presence(d->stanza) && read_has_status(read_muc_user(d->stanza), "201"))
 		r->ids.len = 0;
+	/* A delivery no transaction explains (to a stream that closed, read
+	 * out after the fact) cannot be placed among the incarnations: the
+	 * room may have gone and come back with a new salt since it was put
+	 * in flight (mod_muc.lua L191-199, L491-493). */
+	if (j->alone)
+		return;
 	const char *bare = read_is_self_presence(d->stanza) ? addr_bare(j->c, d->to)
 		: nick_holder(j, r, d->nick);
 	if (bare && !shadow_bind_id(j->c, r, bare, check_intern_str(j->c, id)))
