@@ -57,32 +57,39 @@ static int other_owner(shadow_room *r, const char *target)
 			continue;
 		if (e->known && e->affiliation == AFF_OWNER)
 			return 1;
-		if (!e->known)
+		if (!e->known && e->ceiling == AFF_OWNER)
 			perhaps = -1;
 	}
 	return perhaps;
 }
 
-/* set_affiliation's refusal (muc.lib.lua L1411-1433, mod_muc.lua L126-130),
- * or NULL when allowed; "" when the oracle cannot tell. */
-static const char *affiliation_refusal(judge *j, shadow_room *r, const input *in,
+const char *authority_affiliation_refusal(judge *j, shadow_room *r, const input *in,
 		const char *target, rank_affiliation to)
 {
+	static const char *const rank = "only owners grant or revoke admin and owner, and admins the rest";
 	affiliation_lookup actor = affiliation_of(j, r, in->from);
 	const affiliation_entry *stored = shadow_affiliation_entry(r, target);
-	rank_affiliation from = stored ? stored->affiliation : AFF_NONE;
-	if (!actor.known || (stored && !stored->known))
+	bool known = !stored || stored->known;
+	/* The target's affiliation, or while unknown the highest it may be. */
+	rank_affiliation from = !stored ? AFF_NONE : known ? stored->affiliation : stored->ceiling;
+	if (!actor.known)
 		return "";
 	if (to != AFF_OWNER && world_is_admin(j->c->w, target))
 		return "a service admin can only be an owner";
 	if (actor.affiliation == AFF_OWNER) {
-		if (addr_bare(j->c, in->from) != target || to >= from)
+		if (addr_bare(j->c, in->from) != target)
+			return NULL;
+		if (!known)
+			return "";
+		if (to >= from)
 			return NULL;
 		int others = other_owner(r, target);
 		return others > 0 ? NULL : others < 0 ? "" : "the last owner cannot step down";
 	}
-	if (actor.affiliation != AFF_ADMIN || to >= AFF_ADMIN || from >= AFF_ADMIN)
-		return "only owners grant or revoke admin and owner, and admins the rest";
+	if (actor.affiliation != AFF_ADMIN || to >= AFF_ADMIN)
+		return rank;
+	if (from >= AFF_ADMIN)
+		return known ? rank : "";
 	return NULL;
 }
 
@@ -121,7 +128,7 @@ static void check_admin_set(judge *j, const input *in, shadow_room *r, const xml
 	rank_role role;
 	if (aff_s && !role_s && rank_parse_affiliation(aff_s, &aff)) {
 		const char *target = item_target(j, r, item);
-		refusal = target ? affiliation_refusal(j, r, in, target, aff) : "";
+		refusal = target ? authority_affiliation_refusal(j, r, in, target, aff) : "";
 	} else if (role_s && nick && !aff_s && rank_parse_role(role_s, &role)) {
 		roster_entry *target = holder_of(j, r, nick);
 		refusal = target ? role_refusal(j, r, in->from, target, role) : "";

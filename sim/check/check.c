@@ -153,7 +153,8 @@ const check_invariant check_invariants[] = {
 		"last stored owner, the room keeping them as owners; nobody else can, since "
 		"an owner demoting itself as the last one is refused (muc.lib.lua L1416-1424); "
 		"an affiliation the model does not know (a change whose reply went to a closed "
-		"stream, muc.lib.lua L1457) may be another owner if the change asked for one, "
+		"stream, muc.lib.lua L1457) may be another owner if the change asked for one "
+		"and its sender's rank allowed it (an admin never grants owner, L1425-1430), "
 		"so an owner's self-demotion is then not judged; an invitation's unknown "
 		"outcome or a registration's gives at most a member (members_only.lib.lua "
 		"L148-165, register.lib.lua L147-229)."},

@@ -206,7 +206,10 @@ static void apply_admin_set(judge *j, const input *in, shadow_room *r, const xml
 	if (!target || out == OUT_ERROR || out == OUT_NONE)
 		return;
 	if (out == OUT_UNSEEN) {
-		shadow_affiliation_forget(j->c, r, target, aff);
+		/* Unless certainly refused, it may have been made. */
+		const char *refusal = authority_affiliation_refusal(j, r, in, target, aff);
+		if (!refusal || !*refusal)
+			shadow_affiliation_forget(j->c, r, target, aff);
 		return;
 	}
 	shadow_affiliation_set(j->c, r, target, aff, check_intern_str(j->c, reserved), false);

@@ -85,6 +85,11 @@ void traffic_check_delivery(judge *j, size_t i);  /* wellformed, spoofing, destr
 void traffic_check_amplification(judge *j);
 void authority_check_decisions(judge *j);      /* privilege, privacy of lists */
 void authority_check_replies(judge *j);        /* iq, privilege's owners */
+/* set_affiliation's refusal (muc.lib.lua L1411-1433, mod_muc.lua L126-130)
+ * of the change `in` asks to `target`'s affiliation, or NULL when allowed;
+ * "" when the oracle cannot tell. */
+const char *authority_affiliation_refusal(judge *j, shadow_room *r, const input *in,
+		const char *target, rank_affiliation to);
 void view_apply(judge *j, size_t i);
 void view_check(checker *c);
 /* After each transaction: mark the rooms the model lost track of, and
