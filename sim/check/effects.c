@@ -240,9 +240,11 @@ static void apply_register(judge *j, const input *in, shadow_room *r, const xml_
 				: AFF_MEMBER, check_intern_str(c, prepped), false);
 }
 
-/* An invitation a members-only room relays makes the invitee a member
- * (members_only.lib.lua L148-165); while the setting is unknown (a form
- * that raised may have set it) the invitee's affiliation is unknown. */
+/* An invitation a members-only room relays makes an invitee affiliated
+ * none or outcast a member (members_only.lib.lua L148-165), and leaves any
+ * other as it was; while the setting is unknown (a form that raised may
+ * have set it) or the outcome unseen, such an invitee's affiliation is
+ * unknown. */
 static void apply_invite(judge *j, const input *in, shadow_room *r)
 {
 	const xml_node *x = read_muc_user(in->stanza);
@@ -254,9 +256,11 @@ static void apply_invite(judge *j, const input *in, shadow_room *r)
 	if (!invitee || judge_error_to(j, in->from, r->addr))
 		return;
 	affiliation_lookup aff = shadow_affiliation(j->c, r, invitee);
+	if (aff.known && aff.affiliation > AFF_NONE)
+		return;  /* only the unaffiliated become members */
 	if (!track_connected(j->c, in->from) || !r->members_only.known)
 		shadow_affiliation_forget(j->c, r, invitee, AFF_MEMBER);
-	else if (aff.known && aff.affiliation <= AFF_NONE)
+	else if (aff.known)
 		shadow_affiliation_set(j->c, r, invitee, AFF_MEMBER, NULL, false);
 }
 
@@ -377,6 +381,14 @@ static void apply_creation(judge *j, const input *in, shadow_room *r)
 			xml_child_text(x, "password", NS_MUC_CHECK));
 }
 
+static bool is_unseen(const shadow_room *r, const char *session)
+{
+	for (size_t i = 0; i < r->unseen.len; i++)
+		if (r->unseen.items[i] == session)
+			return true;
+	return false;
+}
+
 /* A join presence the room handles after its sender's stream closed may
  * let it in with nobody told (the self-presence goes to the closed
  * stream): an occupant the roster lacks, until its departure, which may
@@ -388,22 +400,23 @@ static void apply_unseen_join(judge *j, const input *in, shadow_room *r)
 	if (!joins || r->existence == ROOM_ABSENT || track_connected(j->c, in->from)
 			|| shadow_roster_find(r, in->from))
 		return;
-	for (size_t i = 0; i < r->unseen.len; i++)
-		if (r->unseen.items[i] == in->from)
-			return;
-	vec_push(j->c->a, &r->unseen, (void *)in->from);
+	if (!is_unseen(r, in->from))
+		vec_push(j->c->a, &r->unseen, (void *)in->from);
 }
 
 /* A nick change the room handled after its sender's stream closed is
  * told to nobody (the 303 and the new self-presence go to the closed
  * stream); if the sender was the room's only occupant not stranded, it
  * may have emptied the room as a nick change seen would (apply_emptiness),
- * or been refused: the room is then in doubt. */
+ * or been refused: the room is then in doubt.  So may any presence from
+ * an occupant that got in unseen (apply_unseen_join), whose nick nobody
+ * was told. */
 static void apply_unseen_nick_change(judge *j, const input *in, shadow_room *r)
 {
 	roster_entry *e = shadow_roster_find(r, in->from);
-	if (xml_attr(in->stanza, "type") || !e || !in->occupant || in->occupant == e->nick
-			|| track_connected(j->c, in->from))
+	bool unseen = !e && is_unseen(r, in->from);
+	if (xml_attr(in->stanza, "type") || (!e && !unseen) || !in->occupant
+			|| (e && in->occupant == e->nick) || track_connected(j->c, in->from))
 		return;
 	for (size_t i = 0; i < r->roster.len; i++)
 		if (shadow_roster_at(r, i) != e && !shadow_roster_at(r, i)->stranded)
@@ -495,8 +508,8 @@ static void apply_input(judge *j, const input *in)
 	switch (judge_kind(in)) {
 	case IN_PRESENCE:
 		apply_creation(j, in, r);
-		apply_unseen_join(j, in, r);
 		apply_unseen_nick_change(j, in, r);
+		apply_unseen_join(j, in, r);
 		apply_departure(j, in, r);
 		break;
 	case IN_GROUPCHAT:
