@@ -104,16 +104,16 @@ static void make_ghost(checker *c, shadow_room *r, const char *nick)
 	}
 }
 
-/* Whether a session's view shows an occupant other than `nick` (ghosts
- * and stale entries aside): its roster may lack occupants whose own
- * self-presence was lost to a closed stream, but not those the room
- * announced. */
+/* Whether a session's view shows an occupant other than `nick` (ghosts,
+ * stale entries and those the room does not keep up to date aside): its
+ * roster may lack occupants whose own self-presence was lost to a closed
+ * stream, but not those the room announced. */
 static bool shows_others(checker *c, shadow_room *r, const char *session, const char *nick)
 {
 	session_view *v = shadow_view(c, session, r->addr);
 	for (size_t i = 0; i < v->entries.len; i++) {
 		const view_entry *e = entry_at(v, i);
-		if (e->nick != nick && !e->stale && !is_ghost(r, e->nick))
+		if (e->nick != nick && !e->stale && !e->unkept && !is_ghost(r, e->nick))
 			return true;
 	}
 	return false;
