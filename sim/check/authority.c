@@ -72,8 +72,8 @@ const char *authority_affiliation_refusal(judge *j, shadow_room *r, const input 
 	bool known = !stored || stored->known;
 	/* The target's affiliation, or while unknown the highest it may be. */
 	rank_affiliation from = !stored ? AFF_NONE : known ? stored->affiliation : stored->ceiling;
-	if (!actor.known)
-		return "";
+	if (!actor.known)  /* only an admin or owner may change anything */
+		return actor.ceiling < AFF_ADMIN ? rank : "";
 	if (to != AFF_OWNER && world_is_admin(j->c->w, target))
 		return "a service admin can only be an owner";
 	if (actor.affiliation == AFF_OWNER) {

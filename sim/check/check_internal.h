@@ -161,6 +161,7 @@ typedef struct session_view {
 typedef struct affiliation_lookup {
 	bool known;
 	rank_affiliation affiliation;
+	rank_affiliation ceiling;      /* the highest it may be (affiliation when known) */
 } affiliation_lookup;
 
 shadow_room *shadow_room_get(checker *c, const char *room);   /* created ABSENT */

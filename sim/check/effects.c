@@ -206,8 +206,10 @@ static void apply_admin_set(judge *j, const input *in, shadow_room *r, const xml
 	if (!target || out == OUT_ERROR || out == OUT_NONE)
 		return;
 	if (out == OUT_UNSEEN) {
-		/* Unless certainly refused, it may have been made. */
-		const char *refusal = authority_affiliation_refusal(j, r, in, target, aff);
+		/* Unless certainly refused, it may have been made; in a room in
+		 * doubt the ranks the model holds may be a gone incarnation's. */
+		const char *refusal = r->existence == ROOM_PRESENT
+			? authority_affiliation_refusal(j, r, in, target, aff) : NULL;
 		if (!refusal || !*refusal)
 			shadow_affiliation_forget(j->c, r, target, aff);
 		return;

@@ -134,14 +134,17 @@ affiliation_entry *shadow_affiliation_entry(shadow_room *r, const char *addr)
 affiliation_lookup shadow_affiliation(checker *c, shadow_room *r, const char *bare)
 {
 	if (world_is_admin(c->w, bare))
-		return (affiliation_lookup){true, AFF_OWNER};
+		return (affiliation_lookup){true, AFF_OWNER, AFF_OWNER};
 	const affiliation_entry *e = shadow_affiliation_entry(r, bare);
 	if (e)
-		return (affiliation_lookup){e->known, e->affiliation};
+		return (affiliation_lookup){e->known, e->affiliation,
+			e->known ? e->affiliation : e->ceiling};
 	e = shadow_affiliation_entry(r, addr_domain(c, bare));
-	if (e && (e->affiliation == AFF_OUTCAST || !e->known))
-		return (affiliation_lookup){e->known, AFF_OUTCAST};
-	return (affiliation_lookup){true, AFF_NONE};
+	if (e && e->known && e->affiliation == AFF_OUTCAST)
+		return (affiliation_lookup){true, AFF_OUTCAST, AFF_OUTCAST};
+	if (e && !e->known)  /* banned with its domain, or not */
+		return (affiliation_lookup){false, AFF_OUTCAST, AFF_NONE};
+	return (affiliation_lookup){true, AFF_NONE, AFF_NONE};
 }
 
 void shadow_affiliation_set(checker *c, shadow_room *r, const char *addr,
