@@ -107,10 +107,12 @@ void room_publicise(muc_room *r, const muc_occupant *o, xml_node *x,
 	xml_node *self_x = xml_copy(A(r), self_x_template ? self_x_template : x);
 	build_item_list(r, o, self_x, false, nick, actor_nick, NULL, reason);
 
+	/* One presence with self_x, as muc.lib.lua L302-304 builds it: routing
+	 * copies it, and status 110 joins self_x only after the others got it. */
+	xml_node *self_p = with_child(r, base, self_x);
 	if (recipient) {
 		xml_node *p = can_see_real_jids(r, recipient) ? full_p
-			: !strcmp(o->bare_jid, recipient->bare_jid) ? with_child(r, base, self_x)
-			: anon_p;
+			: !strcmp(o->bare_jid, recipient->bare_jid) ? self_p : anon_p;
 		room_route_to_occupant(r, recipient, p);
 		return;
 	}
@@ -119,8 +121,7 @@ void room_publicise(muc_room *r, const muc_occupant *o, xml_node *x,
 		if (!strcmp(n->nick, o->nick))
 			continue;
 		xml_node *p = can_see_real_jids(r, n) ? full_p
-			: !strcmp(o->bare_jid, n->bare_jid) ? with_child(r, base, self_x)
-			: anon_p;
+			: !strcmp(o->bare_jid, n->bare_jid) ? self_p : anon_p;
 		if (room_broadcasts(r, o->role) || force_unavailable) {
 			room_route_to_occupant(r, n, p);
 		} else if (prev_role != ROLE_NONE && room_broadcasts(r, prev_role)) {
@@ -130,7 +131,7 @@ void room_publicise(muc_room *r, const muc_occupant *o, xml_node *x,
 	}
 	room_add_status(r, self_x, "110");
 	if (o->role == ROLE_NONE) {
-		room_route_to_occupant(r, o, with_child(r, base, self_x));
+		room_route_to_occupant(r, o, self_p);
 		return;
 	}
 	/* Each session gets its own presence as the template. */
