@@ -206,6 +206,11 @@ void shadow_roster_remove(checker *c, shadow_room *r, const char *session);
 /* The bare JID of the occupant holding this occupant JID, or NULL. */
 const char *shadow_nick_bare(checker *c, shadow_room *r, const char *nick);
 size_t shadow_session_count(const shadow_room *r);
+/* Whether every occupant session but `e` (NULL: every one) is stranded:
+ * one stranded may be in an incarnation that is gone (mod_muc.lua
+ * L191-199), so the room in service may hold nobody else, and a departure
+ * or nick change (muc.lib.lua L743-754) by `e` may empty it. */
+bool shadow_only_stranded_besides(shadow_room *r, const roster_entry *e);
 
 session_view *shadow_view(checker *c, const char *session, const char *room);
 void shadow_view_clear(checker *c, const char *session, const char *room);

@@ -420,10 +420,7 @@ static void apply_unseen_nick_change(judge *j, const input *in, shadow_room *r)
 	if (xml_attr(in->stanza, "type") || (!e && !unseen) || !in->occupant
 			|| (e && in->occupant == e->nick) || track_connected(j->c, in->from))
 		return;
-	for (size_t i = 0; i < r->roster.len; i++)
-		if (shadow_roster_at(r, i) != e && !shadow_roster_at(r, i)->stranded)
-			return;
-	r->unseen_move = true;
+	r->unseen_move |= shadow_only_stranded_besides(r, e);
 }
 
 /* util.lib.lua L27-42: errors that make the room drop their sender. */
@@ -543,16 +540,6 @@ static void apply_input(judge *j, const input *in)
 	}
 }
 
-/* Whether only stranded occupants are left, who may be in an incarnation
- * already gone: a departure may then have emptied the room in service. */
-static bool only_stranded_left(shadow_room *r)
-{
-	for (size_t i = 0; i < r->roster.len; i++)
-		if (!shadow_roster_at(r, i)->stranded)
-			return false;
-	return true;
-}
-
 /* An empty temporary room goes away with its last occupant (mod_muc.lua
  * L191-199), also when that occupant only changes nick: muc-occupant-left
  * fires for the old nick (muc.lib.lua L743-754) before the new one is
@@ -581,7 +568,7 @@ static void apply_emptiness(judge *j)
 	for (size_t i = 0; i < shadow_room_count(j->c); i++) {
 		shadow_room *r = shadow_room_at(j->c, i);
 		bool emptied = r->vacated
-			|| (r->roster.len < r->sessions_before && only_stranded_left(r));
+			|| (r->roster.len < r->sessions_before && shadow_only_stranded_besides(r, NULL));
 		bool maybe = (r->unseen_left && !r->roster.len) || r->unseen_move;
 		r->vacated = r->unseen_left = r->unseen_move = false;
 		if ((emptied || maybe) && r->existence == ROOM_UNCERTAIN)

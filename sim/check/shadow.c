@@ -238,6 +238,14 @@ size_t shadow_session_count(const shadow_room *r)
 	return r->roster.len;
 }
 
+bool shadow_only_stranded_besides(shadow_room *r, const roster_entry *e)
+{
+	for (size_t i = 0; i < r->roster.len; i++)
+		if (shadow_roster_at(r, i) != e && !shadow_roster_at(r, i)->stranded)
+			return false;
+	return true;
+}
+
 /* ---- views ------------------------------------------------------------ */
 
 static session_view *view_at(checker *c, size_t i)

@@ -119,18 +119,6 @@ static bool shows_others(checker *c, shadow_room *r, const char *session, const 
 	return false;
 }
 
-/* Whether `e` is the room's only occupant that is not stranded: one
- * stranded (view_strand) may be in an incarnation that is gone (mod_muc.lua
- * L191-199), so the room `e` is in may hold nobody else, and its nick
- * change may empty it (muc.lib.lua L743-754) as its only occupant's would. */
-static bool only_unstranded(shadow_room *r, const roster_entry *e)
-{
-	for (size_t i = 0; i < r->roster.len; i++)
-		if (shadow_roster_at(r, i) != e && !shadow_roster_at(r, i)->stranded)
-			return false;
-	return true;
-}
-
 /* A self-presence places the session: available, under that nick; a nick
  * change (303) keeps it in while the new nick is announced (the room
  * itself is empty for a moment when its only occupant changes nick); any
@@ -140,7 +128,7 @@ static void roster_update(checker *c, const delivery *d, bool available, shown s
 	shadow_room *r = shadow_room_get(c, d->room);
 	roster_entry *e = shadow_roster_find(r, d->to);
 	if (available) {
-		r->vacated |= e && e->moving && e->nick != d->nick && only_unstranded(r, e)
+		r->vacated |= e && e->moving && e->nick != d->nick && shadow_only_stranded_besides(r, e)
 			&& !shows_others(c, r, d->to, d->nick);
 		if (!e) {
 			e = array_push(c->a, &r->roster, sizeof *e);
