@@ -206,11 +206,15 @@ static void apply_admin_set(judge *j, const input *in, shadow_room *r, const xml
 	if (!target || out == OUT_ERROR || out == OUT_NONE)
 		return;
 	if (out == OUT_UNSEEN) {
-		/* Unless certainly refused, it may have been made; in a room in
-		 * doubt the ranks the model holds may be a gone incarnation's. */
+		/* Its reply is lost, but the sender's rank may settle it: certainly
+		 * refused, or, for a bare JID already prepared (muc.lib.lua
+		 * L1052-1061) and no nick to reserve, certainly made.  In a room
+		 * in doubt the ranks the model holds may be a gone incarnation's. */
 		const char *refusal = r->existence == ROOM_PRESENT
-			? authority_affiliation_refusal(j, r, in, target, aff) : NULL;
-		if (!refusal || !*refusal)
+			? authority_affiliation_refusal(j, r, in, target, aff) : "";
+		if (!refusal && !nick && read_is(target, xml_attr(item, "jid")))
+			shadow_affiliation_set(j->c, r, target, aff, NULL, false);
+		else if (!refusal || !*refusal)
 			shadow_affiliation_forget(j->c, r, target, aff);
 		return;
 	}
