@@ -566,7 +566,8 @@ static void apply_input(judge *j, const input *in)
  * when the old nick's muc-occupant-left destroyed the room (muc.lib.lua
  * L743-759, mod_muc.lua L191-199); it was judged as if the room went on.
  * A departure that leaves only stranded occupants may have emptied the
- * room in service too. */
+ * room in service too.  While an occupant may have got in unseen, a room
+ * that looks emptied is only in doubt. */
 static void apply_emptiness(judge *j)
 {
 	for (size_t i = 0; i < shadow_room_count(j->c); i++) {
@@ -575,6 +576,10 @@ static void apply_emptiness(judge *j)
 			|| (r->roster.len < r->sessions_before && shadow_only_stranded_besides(r, NULL));
 		bool maybe = (r->unseen_left && !r->roster.len) || r->unseen_move;
 		r->vacated = r->unseen_left = r->unseen_move = false;
+		if (emptied && r->unseen.len) {  /* one that got in unseen may be there */
+			emptied = false;
+			maybe = true;
+		}
 		if ((emptied || maybe) && r->existence == ROOM_UNCERTAIN)
 			r->ids.len = 0;
 		if (r->existence == ROOM_ABSENT || !(emptied || maybe)
