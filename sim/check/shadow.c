@@ -76,22 +76,37 @@ void shadow_room_create(checker *c, shadow_room *r, const char *creator,
 	shadow_affiliation_set(c, r, creator, AFF_OWNER, NULL, false);
 }
 
+/* A setting that may be the old incarnation's or a fresh one's. */
+static void forget_unless_default(known_flag *f)
+{
+	f->known &= !f->value;
+}
+
 /* A room the model held absent (its incarnation known gone, or never
  * created) that comes into doubt can only be a new incarnation, created
  * unseen by a presence (muc-room-pre-create, mod_muc.lua L375-377,
  * L491-493; muc.lib.lua L492-499) or none at all: the old incarnation's
  * settings are void and a room there has the fresh defaults, the password
  * of whichever presence created it (password.lib.lua L68-74), and a lock
- * from a time unseen (lock.lib.lua L33-38).  Its affiliations are left as
- * they were.  (What it broadcasts no longer matters: a room in doubt is
- * murky, view.c.) */
+ * from a time unseen (lock.lib.lua L33-38).  One the model held present
+ * may still be the incarnation it knew, or have gone (mod_muc.lua
+ * L191-199) and come back so: each setting is the old one or the fresh
+ * default, unknown unless the two agree.  Its affiliations are left as
+ * they were. */
 void shadow_room_doubt(shadow_room *r)
 {
 	if (r->existence == ROOM_ABSENT) {
 		fresh_settings(r);
-		r->password.known = false;
-		r->locked.known = false;
+	} else {
+		forget_unless_default(&r->members_only);
+		forget_unless_default(&r->whois_anyone);
+		forget_unless_default(&r->persistent);
+		r->broadcast_known &= r->broadcast == BROADCAST_DEFAULT;
+		r->subject.known &= !r->subject.value;
+		r->subject_from.known &= !r->subject_from.value;
 	}
+	r->password.known = false;
+	r->locked.known = false;
 	r->existence = ROOM_UNCERTAIN;
 	r->destroyed = false;
 	r->ids.len = 0;                /* a new incarnation may start unseen */
