@@ -229,7 +229,12 @@ static void apply_register(judge *j, const input *in, shadow_room *r, const xml_
 	const char *bare = addr_bare(c, in->from);
 	outcome out = outcome_of(j, in);
 	affiliation_lookup aff = shadow_affiliation(c, r, bare);
-	if (out == OUT_UNSEEN)
+	/* Unseen, it changed an admin's or owner's reservation at most (its
+	 * affiliation stays, register.lib.lua L147-229): the model forgets the
+	 * reservation rather than guess it. */
+	if (out == OUT_UNSEEN && aff.known && aff.affiliation > AFF_MEMBER)
+		shadow_affiliation_set(c, r, bare, aff.affiliation, NULL, true);
+	else if (out == OUT_UNSEEN)
 		shadow_affiliation_forget(c, r, bare, AFF_MEMBER);
 	if (out != OUT_RESULT || !aff.known)
 		return;
