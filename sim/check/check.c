@@ -129,7 +129,10 @@ const check_invariant check_invariants[] = {
 		"(muc.lib.lua L1306-1313); (b) does not judge a transaction with an owner's "
 		"form setting whois to anyone, since other stanzas handled in the same step "
 		"(an error bounced by a gone session that removes its occupant) may be "
-		"announced after the form was applied (whois.lib.lua L44-49)."},
+		"announced after the form was applied (whois.lib.lua L44-49); (a) and (b) "
+		"judge a delivery only at the session the room addressed: a message to a "
+		"session gone by the time it arrives goes to the other sessions of its bare "
+		"JID (RFC 6121 8.5.3.2.1, as Prosody's mod_message does)."},
 	{"moderation",
 		"A groupchat message from a session whose occupant is a visitor, or that is "
 		"not an occupant session, reaches no one.  Refinement: this holds in "

@@ -473,6 +473,11 @@ static void check_privacy(judge *j, size_t i)
 	shadow_room *r = shadow_room_find(j->c, d->room);
 	if (!r || r->existence == ROOM_UNCERTAIN || !track_connected(j->c, d->to))
 		return;  /* a closed stream lost what told the session where it stands */
+	/* The MUC answers for whom it addressed: a message to a session gone
+	 * by the time it arrives goes to the bare JID's other sessions
+	 * (RFC 6121 §8.5.3.2.1, as Prosody's mod_message does). */
+	if (!read_is(xml_attr(d->stanza, "to"), d->to))
+		return;
 	if (!j->member[i] && !is_for_anyone(d)) {
 		judge_report(j, "privacy", d->step, d->stanza,
 				"%s, no occupant session of %s, received its %s", d->to, r->addr,
