@@ -57,7 +57,7 @@ static int other_owner(shadow_room *r, const char *target)
 			continue;
 		if (e->known && e->affiliation == AFF_OWNER)
 			return 1;
-		if (!e->known && e->ceiling == AFF_OWNER)
+		if (shadow_highest(e) == AFF_OWNER)
 			perhaps = -1;
 	}
 	return perhaps;
@@ -70,8 +70,7 @@ const char *authority_affiliation_refusal(judge *j, shadow_room *r, const input 
 	affiliation_lookup actor = affiliation_of(j, r, in->from);
 	const affiliation_entry *stored = shadow_affiliation_entry(r, target);
 	bool known = !stored || stored->known;
-	/* The target's affiliation, or while unknown the highest it may be. */
-	rank_affiliation from = !stored ? AFF_NONE : known ? stored->affiliation : stored->ceiling;
+	rank_affiliation from = shadow_highest(stored);  /* at most, while unknown */
 	if (!actor.known)  /* only an admin or owner may change anything */
 		return actor.ceiling < AFF_ADMIN ? rank : "";
 	if (to != AFF_OWNER && world_is_admin(j->c->w, target))

@@ -177,6 +177,9 @@ void shadow_room_create(checker *c, shadow_room *r, const char *creator,
 affiliation_lookup shadow_affiliation(checker *c, shadow_room *r, const char *bare);
 /* The stored entry of exactly this bare JID or domain, or NULL. */
 affiliation_entry *shadow_affiliation_entry(shadow_room *r, const char *addr);
+/* The highest affiliation an entry may stand for: its own when known, its
+ * ceiling while unknown; none for no entry. */
+rank_affiliation shadow_highest(const affiliation_entry *e);
 /* set_affiliation's storage: `nick` NULL keeps reserved-nick data unless
  * the affiliation becomes none (muc.lib.lua L1457-1464). */
 void shadow_affiliation_set(checker *c, shadow_room *r, const char *addr,

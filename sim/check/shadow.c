@@ -146,14 +146,18 @@ affiliation_entry *shadow_affiliation_entry(shadow_room *r, const char *addr)
 	return NULL;
 }
 
+rank_affiliation shadow_highest(const affiliation_entry *e)
+{
+	return !e ? AFF_NONE : e->known ? e->affiliation : e->ceiling;
+}
+
 affiliation_lookup shadow_affiliation(checker *c, shadow_room *r, const char *bare)
 {
 	if (world_is_admin(c->w, bare))
 		return (affiliation_lookup){true, AFF_OWNER, AFF_OWNER};
 	const affiliation_entry *e = shadow_affiliation_entry(r, bare);
 	if (e)
-		return (affiliation_lookup){e->known, e->affiliation,
-			e->known ? e->affiliation : e->ceiling};
+		return (affiliation_lookup){e->known, e->affiliation, shadow_highest(e)};
 	e = shadow_affiliation_entry(r, addr_domain(c, bare));
 	if (e && e->known && e->affiliation == AFF_OUTCAST)
 		return (affiliation_lookup){true, AFF_OUTCAST, AFF_OUTCAST};
@@ -190,7 +194,7 @@ void shadow_affiliation_forget(checker *c, shadow_room *r, const char *addr,
 		e = array_push(c->a, &r->affiliations, sizeof *e);
 		e->addr = addr;
 	}
-	rank_affiliation was = e->known ? e->affiliation : e->ceiling;
+	rank_affiliation was = shadow_highest(e);
 	e->ceiling = was > to ? was : to;
 	e->known = false;
 }
@@ -199,7 +203,7 @@ bool shadow_ownerless(const shadow_room *r)
 {
 	for (size_t i = 0; i < r->affiliations.len; i++) {
 		const affiliation_entry *e = &((affiliation_entry *)r->affiliations.data)[i];
-		if (e->known ? e->affiliation == AFF_OWNER : e->ceiling == AFF_OWNER)
+		if (shadow_highest(e) == AFF_OWNER)
 			return false;
 	}
 	return true;
